@@ -1,0 +1,143 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// Every dependency comes from this machine's package mirror; see docs/development.md.
+let package = Package(
+    name: "rsc-worker-fleet",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "rsc", targets: ["rsc"]),
+        .executable(name: "rsc-outbound", targets: ["rsc-outbound"]),
+        .executable(name: "rsc-inbound", targets: ["rsc-inbound"]),
+        .executable(name: "rsc-export", targets: ["rsc-export"]),
+        .library(name: "RSCSandbox", targets: ["RSCSandbox"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+    ],
+    targets: [
+        // The only place that sees librdkafka's C API (see Sources/RSCKafka).
+        .systemLibrary(
+            name: "CRdKafka",
+            pkgConfig: "rdkafka",
+            providers: [.apt(["librdkafka-dev"])]
+        ),
+        // Our Kafka binding: consumer, producer, admin, lag, and the embedded mock cluster.
+        .target(
+            name: "RSCKafka",
+            dependencies: [
+                "CRdKafka",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ]
+        ),
+        // Environment variables into typed settings; a bad value names the variable.
+        .target(name: "RSCConfiguration"),
+        // AES-GCM encryption of tokens and client secrets at rest.
+        .target(
+            name: "RSCSecrets",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")]
+        ),
+        // The Teamtailor change-event contract: topic names and the event envelope.
+        .target(name: "RSCChangeEvents"),
+        // PostgreSQL: migrations and the company records.
+        .target(
+            name: "RSCStore",
+            dependencies: [
+                "RSCSecrets", "RSCConfiguration",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // JSON logs, Prometheus metrics and the /metrics, /healthz, /readyz listener.
+        .target(
+            name: "RSCObservability",
+            dependencies: [
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // The process skeleton the three workers share: configuration, services, graceful shutdown.
+        .target(
+            name: "RSCRuntime",
+            dependencies: [
+                "RSCConfiguration", "RSCObservability", "RSCStore", "RSCKafka", "RSCSecrets",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The outbound worker's consume loop.
+        .target(
+            name: "RSCOutbound",
+            dependencies: [
+                "RSCKafka", "RSCStore", "RSCChangeEvents",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ]
+        ),
+        // The embedded stack: throwaway PostgreSQL server and librdkafka's mock Kafka cluster.
+        .target(
+            name: "RSCSandbox",
+            dependencies: ["RSCKafka", "RSCChangeEvents", .product(name: "Logging", package: "swift-log")]
+        ),
+        .executableTarget(
+            name: "rsc",
+            dependencies: [
+                "RSCConfiguration", "RSCStore", "RSCSecrets", "RSCKafka", "RSCSandbox", "RSCChangeEvents",
+                "RSCObservability", "RSCOutbound",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(name: "rsc-outbound", dependencies: ["RSCRuntime", "RSCOutbound"]),
+        .executableTarget(name: "rsc-inbound", dependencies: ["RSCRuntime"]),
+        .executableTarget(name: "rsc-export", dependencies: ["RSCRuntime"]),
+
+        // Shared by the test targets: a database per test, the embedded broker, built executables.
+        .target(
+            name: "RSCTestSupport",
+            dependencies: [
+                "RSCSandbox", "RSCStore", "RSCKafka",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/RSCTestSupport"
+        ),
+        .testTarget(name: "RSCKafkaTests", dependencies: ["RSCKafka"]),
+        .testTarget(name: "RSCConfigurationTests", dependencies: ["RSCConfiguration"]),
+        .testTarget(name: "RSCSecretsTests", dependencies: ["RSCSecrets"]),
+        .testTarget(
+            name: "RSCStoreTests",
+            dependencies: ["RSCStore", "RSCSecrets", "RSCTestSupport", .product(name: "PostgresNIO", package: "postgres-nio")]
+        ),
+        .testTarget(
+            name: "RSCOutboundTests",
+            dependencies: [
+                "RSCOutbound", "RSCChangeEvents", "RSCKafka", "RSCTestSupport",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ]
+        ),
+        .testTarget(
+            name: "ProcessTests",
+            dependencies: ["RSCTestSupport", "RSCKafka", "RSCSandbox", "RSCChangeEvents", "RSCStore"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)
