@@ -1,0 +1,87 @@
+import Foundation
+
+/// How verbose the JSON log lines are (`LOG_LEVEL`).
+public enum LogLevelSetting: String, CaseIterable, Sendable {
+    case trace, debug, info, notice, warning, error, critical
+}
+
+/// Every setting a worker reads at start. The README's configuration table lists the same names.
+///
+/// Variables: `DATABASE_URL`, `KAFKA_BROKERS`, `KAFKA_GROUP_ID`, `LINKEDIN_API_URL`, `LINKEDIN_OAUTH_URL`,
+/// `KAFKA_PROPERTIES`, `TEAMTAILOR_API_URL`, `RSC_SECRET_KEY`, `RSC_SECRET_KEY_PREVIOUS`, `HTTP_PORT`, `METRICS_PORT`, `LOG_LEVEL`, `SHUTDOWN_GRACE_SECONDS`.
+public struct WorkerConfiguration: Sendable {
+    public var database: DatabaseSettings
+    /// Comma-separated `host:port` list.
+    public var kafkaBrokers: String
+    public var kafkaGroupID: String
+    /// `KAFKA_PROPERTIES`: extra librdkafka settings, `key=value` pairs separated by commas
+    /// (e.g. `security.protocol=SASL_SSL,sasl.mechanism=SCRAM-SHA-512`); applied after ours.
+    public var kafkaProperties: [String: String]
+    public var linkedInAPIURL: URL
+    public var linkedInOAuthURL: URL
+    public var teamtailorAPIURL: URL
+    /// Base64 of 32 random bytes; kept as text and handed to `SecretBox`, never logged.
+    public var secretKey: String
+    public var httpPort: Int
+    public var metricsPort: Int
+    public var logLevel: LogLevelSetting
+    public var shutdownGrace: Duration
+
+    /// Reads and checks every variable; the first problem found is thrown.
+    /// - Parameter defaultGroupID: each worker has its own consumer group unless `KAFKA_GROUP_ID` says otherwise.
+    public init(environment: EnvironmentReader, defaultGroupID: String) throws(ConfigurationError) {
+        database = try DatabaseSettings(
+            url: environment.string(DatabaseSettings.variable, expected: DatabaseSettings.expected)
+        )
+        kafkaBrokers = try Self.brokers(environment)
+        kafkaGroupID = try environment.string("KAFKA_GROUP_ID", default: defaultGroupID, expected: "a consumer group id")
+        kafkaProperties = try Self.kafkaProperties(environment)
+        linkedInAPIURL = try environment.url("LINKEDIN_API_URL", default: "https://api.linkedin.com", schemes: ["http", "https"])
+        linkedInOAuthURL = try environment.url(
+            "LINKEDIN_OAUTH_URL", default: "https://www.linkedin.com/oauth/v2/accessToken", schemes: ["http", "https"]
+        )
+        teamtailorAPIURL = try environment.url("TEAMTAILOR_API_URL", default: "https://api.teamtailor.com", schemes: ["http", "https"])
+        secretKey = try Self.secretKey(environment)
+        httpPort = try environment.port("HTTP_PORT", default: 8080)
+        metricsPort = try environment.port("METRICS_PORT", default: 9090)
+        logLevel = try environment.choice("LOG_LEVEL", default: LogLevelSetting.info)
+        shutdownGrace = .seconds(try environment.integer("SHUTDOWN_GRACE_SECONDS", default: 25, in: 1...3_600))
+    }
+
+    public static func brokers(_ environment: EnvironmentReader) throws(ConfigurationError) -> String {
+        let expected = "a comma-separated list of host:port (e.g. kafka-0:9092,kafka-1:9092)"
+        let text = try environment.string("KAFKA_BROKERS", expected: expected)
+        let entries = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        let valid = !entries.isEmpty && entries.allSatisfy { entry in
+            guard let colon = entry.lastIndex(of: ":"), colon != entry.startIndex,
+                  let port = Int(entry[entry.index(after: colon)...]) else { return false }
+            return (1...65_535).contains(port)
+        }
+        guard valid else { throw ConfigurationError(variable: "KAFKA_BROKERS", expected: expected, isMissing: false) }
+        return entries.joined(separator: ",")
+    }
+
+    public static func kafkaProperties(_ environment: EnvironmentReader) throws(ConfigurationError) -> [String: String] {
+        guard let text = environment.raw("KAFKA_PROPERTIES") else { return [:] }
+        var properties: [String: String] = [:]
+        for pair in text.split(separator: ",") {
+            let parts = pair.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard parts.count == 2, !parts[0].isEmpty else {
+                throw ConfigurationError(
+                    variable: "KAFKA_PROPERTIES", expected: "comma-separated librdkafka key=value pairs", isMissing: false
+                )
+            }
+            properties[parts[0]] = parts[1]
+        }
+        return properties
+    }
+
+    public static func secretKey(_ environment: EnvironmentReader) throws(ConfigurationError) -> String {
+        let expected = "base64 of 32 random bytes (openssl rand -base64 32)"
+        let text = try environment.string("RSC_SECRET_KEY", expected: expected)
+        guard let bytes = Data(base64Encoded: text), bytes.count == 32 else {
+            throw ConfigurationError(variable: "RSC_SECRET_KEY", expected: expected, isMissing: false)
+        }
+        return text
+    }
+}
