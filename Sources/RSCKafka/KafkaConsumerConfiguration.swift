@@ -1,0 +1,43 @@
+import Metrics
+
+/// Settings for a `KafkaConsumer`; `extraProperties` reach librdkafka last and so override everything.
+public struct KafkaConsumerConfiguration: Sendable {
+    public var bootstrapServers: String
+    public var groupID: String
+    public var topics: [String]
+    public var clientID: String = "rsc"
+    public var sessionTimeout: Duration = .seconds(45)
+    public var heartbeatInterval: Duration = .seconds(3)
+    public var maxPollInterval: Duration = .seconds(300)
+    /// How often librdkafka reports statistics, which feed the `rsc_kafka_consumer_lag` gauge; nil disables it.
+    public var statisticsInterval: Duration? = .seconds(15)
+    /// Where a partition without a committed offset starts (`auto.offset.reset`): earliest, else latest.
+    public var startFromEarliest: Bool = true
+    public var extraProperties: [String: String] = [:]
+    /// Where the lag gauge is recorded; nil means the process-wide `MetricsSystem.factory`.
+    public var metricsFactory: (any MetricsFactory)? = nil
+
+    public init(bootstrapServers: String, groupID: String, topics: [String]) {
+        self.bootstrapServers = bootstrapServers
+        self.groupID = groupID
+        self.topics = topics
+    }
+
+    var librdkafkaProperties: [(String, String)] {
+        var properties: [(String, String)] = [
+            ("bootstrap.servers", bootstrapServers),
+            ("group.id", groupID),
+            ("client.id", clientID),
+            ("enable.auto.commit", "false"),
+            ("enable.auto.offset.store", "false"),
+            ("partition.assignment.strategy", "cooperative-sticky"),
+            ("auto.offset.reset", startFromEarliest ? "earliest" : "latest"),
+            ("session.timeout.ms", "\(sessionTimeout.milliseconds)"),
+            ("heartbeat.interval.ms", "\(heartbeatInterval.milliseconds)"),
+            ("max.poll.interval.ms", "\(maxPollInterval.milliseconds)"),
+            ("statistics.interval.ms", "\(statisticsInterval?.milliseconds ?? 0)"),
+        ]
+        properties += extraProperties.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        return properties
+    }
+}
