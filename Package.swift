@@ -46,6 +46,8 @@ let package = Package(
             name: "RSCSecrets",
             dependencies: [.product(name: "Crypto", package: "swift-crypto")]
         ),
+        // Retry delays: exponential backoff with jitter, shared by every loop that talks to a dependency.
+        .target(name: "RSCRetry"),
         // The Teamtailor change-event contract: topic names and the event envelope.
         .target(name: "RSCChangeEvents"),
         // PostgreSQL: migrations and the company records.
@@ -83,7 +85,7 @@ let package = Package(
         .target(
             name: "RSCOutbound",
             dependencies: [
-                "RSCKafka", "RSCStore", "RSCChangeEvents",
+                "RSCKafka", "RSCStore", "RSCChangeEvents", "RSCRetry",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -123,6 +125,7 @@ let package = Package(
         .testTarget(name: "RSCKafkaTests", dependencies: ["RSCKafka"]),
         .testTarget(name: "RSCConfigurationTests", dependencies: ["RSCConfiguration"]),
         .testTarget(name: "RSCSecretsTests", dependencies: ["RSCSecrets"]),
+        .testTarget(name: "RSCRetryTests", dependencies: ["RSCRetry"]),
         .testTarget(
             name: "RSCStoreTests",
             dependencies: ["RSCStore", "RSCSecrets", "RSCTestSupport", .product(name: "PostgresNIO", package: "postgres-nio")]
