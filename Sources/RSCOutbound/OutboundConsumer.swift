@@ -1,0 +1,155 @@
+import Foundation
+import Logging
+import Metrics
+import PostgresNIO
+import RSCChangeEvents
+import RSCKafka
+import RSCRetry
+import ServiceLifecycle
+
+/// The outbound worker's consume loop: poll a batch → read each message (dead-letter the bad ones) →
+/// store the newest entity states in one transaction → only then commit the offsets (at least once).
+///
+/// On graceful shutdown it finishes the batch in hand, commits, and leaves the consumer group.
+public struct OutboundConsumer: Service {
+    public struct Settings: Sendable {
+        public var maxBatchSize = 500
+        public var pollTimeout: Duration = .milliseconds(250)
+        public var retryBackoff = ExponentialBackoff(initial: .milliseconds(200), maximum: .seconds(30))
+        public init() {}
+    }
+
+    let consumer: KafkaConsumer
+    let states: EntityStateStore
+    let deadLetters: DeadLetterPublisher
+    let companies: KnownCompanies
+    let settings: Settings
+    let logger: Logger
+
+    public init(
+        consumer: KafkaConsumer, states: EntityStateStore, deadLetters: DeadLetterPublisher,
+        companies: KnownCompanies, settings: Settings = Settings(), logger: Logger
+    ) {
+        self.consumer = consumer
+        self.states = states
+        self.deadLetters = deadLetters
+        self.companies = companies
+        self.settings = settings
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        defer { logger.info("outbound consumer stopped") }
+        do {
+            try await consumeUntilShutdown()
+        } catch {
+            await consumer.close()
+            await deadLetters.close()
+            throw error
+        }
+        await consumer.close()
+        await deadLetters.close()
+    }
+
+    func consumeUntilShutdown() async throws {
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            let batch: [KafkaMessage]
+            do {
+                batch = try await consumer.poll(maxMessages: settings.maxBatchSize, timeout: settings.pollTimeout)
+            } catch let error as KafkaError where error.isRetriable && !error.isFatal {
+                logger.warning("poll failed; polling again", metadata: ["error": "\(error)"])
+                continue
+            }
+            guard !batch.isEmpty else { continue }
+            guard try await processRetrying(batch) else { return }
+            try consumer.markProcessed(batch)
+            do {
+                try await consumer.commit()
+            } catch let error as KafkaError where error.isRetriable && !error.isFatal {
+                // A rebalance took the partitions mid-commit: their new owner re-reads from the last commit,
+                // and storing is idempotent (the version rule), so nothing is lost or applied twice.
+                logger.warning("commit failed during a rebalance; the batch will be redelivered", metadata: ["error": "\(error)"])
+            }
+        }
+    }
+
+    /// Retries the batch until it is stored (PostgreSQL or the dead-letter topic may be briefly away).
+    /// Returns false if shutdown began first: the batch stays uncommitted and is consumed again later.
+    func processRetrying(_ batch: [KafkaMessage]) async throws -> Bool {
+        var attempt = 0
+        while true {
+            do {
+                try await process(batch)
+                return true
+            } catch is CancellationError {
+                return false
+            } catch {
+                attempt += 1
+                let delay = settings.retryBackoff.delay(attempt: attempt)
+                logger.error(
+                    "batch not stored; retrying",
+                    metadata: ["error": "\(String(describing: error))", "attempt": "\(attempt)", "retryInMs": "\(delay.milliseconds)"]
+                )
+                if Task.isShuttingDownGracefully { return false }
+                do {
+                    // Shutdown must not wait out a 30 s backoff.
+                    try await cancelWhenGracefulShutdown { try await Task.sleep(for: delay) }
+                } catch {
+                    return false
+                }
+            }
+        }
+    }
+
+    /// Everything in `batch` is either stored or dead-lettered when this returns; a throw means neither
+    /// is certain, so the offsets stay where they are and the batch is consumed again.
+    func process(_ batch: [KafkaMessage]) async throws {
+        var events: [(ChangeEvent, KafkaMessage)] = []
+        var rejected: [(DeadLetter, KafkaMessage)] = []
+        for message in batch {
+            switch ChangeEventIntake.read(message) {
+            case .event(let event): events.append((event, message))
+            case .deadLetter(let letter): rejected.append((letter, message))
+            }
+        }
+        let known = try await companies.existing(among: Set(events.map(\.0.companyID)))
+        var accepted: [ChangeEvent] = []
+        for (event, message) in events {
+            if known.contains(event.companyID) {
+                accepted.append(event)
+            } else {
+                rejected.append((DeadLetter(
+                    topic: message.topic, partition: message.partition, offset: message.offset,
+                    errorClass: .unknownCompany,
+                    reason: "company \(event.companyID) is not connected (record \(event.data.type)/\(event.data.id)); replay after adding it"
+                ), message))
+            }
+        }
+        let changed = try await states.apply(accepted)
+        for (letter, message) in rejected {
+            try await deadLetters.publish(letter, original: message)
+            logger.warning(
+                "message dead-lettered",
+                metadata: [
+                    "topic": "\(letter.topic)", "partition": "\(letter.partition)", "offset": "\(letter.offset)",
+                    "errorClass": "\(letter.errorClass.rawValue)", "reason": "\(letter.reason)",
+                ]
+            )
+            Counter(label: "rsc_outbound_events_total", dimensions: [("topic", letter.topic), ("outcome", "dead_lettered")])
+                .increment()
+        }
+        for (topic, count) in Dictionary(grouping: accepted, by: { $0.data.type }).mapValues(\.count) {
+            Counter(label: "rsc_outbound_events_total", dimensions: [("topic", topicName(type: topic)), ("outcome", "stored")])
+                .increment(by: count)
+        }
+        logger.debug("batch stored", metadata: ["messages": "\(batch.count)", "changed": "\(changed)", "deadLettered": "\(rejected.count)"])
+    }
+
+    func topicName(type: String) -> String {
+        ChangeTopic.allCases.first { $0.resourceType == type }?.rawValue ?? type
+    }
+}
+
+extension Duration {
+    var milliseconds: Int64 { components.seconds * 1_000 + components.attoseconds / 1_000_000_000_000_000 }
+}
