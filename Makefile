@@ -1,0 +1,32 @@
+# The two commands of the README: `make demo` and `make test`. Each installs what is missing first.
+SHELL := /bin/bash
+SWIFT ?= swift
+APT_PACKAGES := librdkafka-dev postgresql kcat
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: deps build build-tests test demo clean
+
+# Idempotent: apt runs only when a package is missing.
+deps:
+	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "installing: $$missing"; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+
+build: deps
+	$(SWIFT) build
+
+build-tests: deps
+	$(SWIFT) build --build-tests
+
+# Tests start their own PostgreSQL server (Debian's binaries, throwaway directory, loopback) and their own
+# librdkafka mock clusters in-process; nothing else needs to be running.
+test: build-tests
+	$(SWIFT) test --skip-build --disable-xctest
+
+demo: build
+	.build/debug/rsc demo
+
+clean:
+	rm -rf .build
