@@ -48,6 +48,17 @@ let package = Package(
         ),
         // Retry delays: exponential backoff with jitter, shared by every loop that talks to a dependency.
         .target(name: "RSCRetry"),
+        // Teamtailor state → LinkedIn RSC records: pure mapping, golden-tested.
+        .target(name: "RSCLinkedInMapping", dependencies: ["RSCChangeEvents"]),
+        // LinkedIn's RSC API over HTTP: tokens, keys, per-record results, errors with a verdict.
+        .target(
+            name: "RSCLinkedInClient",
+            dependencies: [
+                "RSCChangeEvents",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // The Teamtailor change-event contract: topic names and the event envelope.
         .target(name: "RSCChangeEvents"),
         // PostgreSQL: migrations and the company records.
@@ -85,7 +96,8 @@ let package = Package(
         .target(
             name: "RSCOutbound",
             dependencies: [
-                "RSCKafka", "RSCStore", "RSCChangeEvents", "RSCRetry",
+                "RSCKafka", "RSCStore", "RSCChangeEvents", "RSCRetry", "RSCLinkedInMapping", "RSCLinkedInClient",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -108,7 +120,13 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .executableTarget(name: "rsc-outbound", dependencies: ["RSCRuntime", "RSCOutbound"]),
+        .executableTarget(
+            name: "rsc-outbound",
+            dependencies: [
+                "RSCRuntime", "RSCOutbound", "RSCLinkedInClient", "RSCStore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
+        ),
         .executableTarget(name: "rsc-inbound", dependencies: ["RSCRuntime"]),
         .executableTarget(name: "rsc-export", dependencies: ["RSCRuntime"]),
 
@@ -126,6 +144,11 @@ let package = Package(
         .testTarget(name: "RSCConfigurationTests", dependencies: ["RSCConfiguration"]),
         .testTarget(name: "RSCSecretsTests", dependencies: ["RSCSecrets"]),
         .testTarget(name: "RSCRetryTests", dependencies: ["RSCRetry"]),
+        .testTarget(
+            name: "RSCLinkedInMappingTests",
+            dependencies: ["RSCLinkedInMapping", "RSCLinkedInClient", "RSCChangeEvents"],
+            exclude: ["Golden"]
+        ),
         .testTarget(
             name: "RSCStoreTests",
             dependencies: ["RSCStore", "RSCSecrets", "RSCTestSupport", .product(name: "PostgresNIO", package: "postgres-nio")]
