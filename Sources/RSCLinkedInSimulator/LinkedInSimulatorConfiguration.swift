@@ -1,0 +1,18 @@
+/// Listener, token lifetime and quota limits of a `LinkedInSimulator`.
+public struct LinkedInSimulatorConfiguration: Sendable {
+    public var host = "127.0.0.1"
+    /// 0 picks a free port; `waitUntilListening()` reports it.
+    public var port = 0
+    public var tokenLifetime: Duration = .seconds(1800)
+    /// Records (entities in a batch, elements in a job batch, ids in a delete) per child application and window.
+    public var recordsPerWindow = 10_000
+    public var recordWindow: Duration = .seconds(60)
+    /// Calls per child application and window.
+    public var callsPerDay = 100_000
+    /// A day resets at UTC midnight; any other length is a fixed window counted from the simulator's start.
+    public var callWindow: Duration = .seconds(86_400)
+    /// Off: nothing is refused for quota (usage is still counted).
+    public var quotasEnabled = true
+
+    public init() {}
+}

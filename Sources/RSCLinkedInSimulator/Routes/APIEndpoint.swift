@@ -1,0 +1,52 @@
+import Foundation
+import Hummingbird
+
+/// The Rest.li methods RSC uses, as sent in `x-restli-method`.
+enum RestliMethod: String, Sendable {
+    case batchCreate = "batch_create"
+    case batchUpdate = "batch_update"
+    case batchPartialUpdate = "batch_partial_update"
+    case batchGet = "batch_get"
+    case batchDelete = "batch_delete"
+}
+
+/// One `/v2` operation: its route, the Rest.li method it takes, and how a request becomes work.
+///
+/// `prepare` checks the request's shape (400/403, nothing changes); the returned operation's `apply` then
+/// runs inside the state actor after the quotas allowed it. Adding a resource is adding endpoints to
+/// `LinkedInRoutes.endpoints`.
+struct APIEndpoint: Sendable {
+    let method: HTTPRequest.Method
+    /// A Hummingbird route pattern; `:parent` is a compound key in the path.
+    let path: String
+    /// POST/PUT: the `x-restli-method` value required. GET/DELETE: the only value allowed when the header is sent.
+    let restliMethod: RestliMethod
+    let prepare: @Sendable (APIRequest) throws(APIError) -> PreparedOperation
+
+    /// POST and PUT carry a JSON body and must name their Rest.li method.
+    var takesBody: Bool { method == .post || method == .put }
+}
+
+/// What an endpoint's `prepare` sees.
+struct APIRequest: Sendable {
+    let call: IncomingCall
+    let caller: ApplicationRegistry.Application
+    let query: QueryParameters
+    /// The parsed JSON object body (POST/PUT only).
+    let body: SimulatedJSON?
+    let now: Date
+}
+
+/// Checked work waiting for the quota: how many records it holds and what it does.
+struct PreparedOperation {
+    var recordCount: Int
+    /// Writes count toward the per-window record quota; reads only toward the call quota.
+    var countsRecords: Bool
+    var apply: (inout SimulatorData, OperationContext) -> SimulatedJSON
+}
+
+/// What an operation knows while it runs.
+struct OperationContext {
+    let now: Date
+    let caller: ApplicationRegistry.Application
+}

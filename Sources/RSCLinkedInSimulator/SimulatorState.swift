@@ -1,0 +1,131 @@
+import Foundation
+
+/// Everything the simulator knows, inspectable and steerable in-process (see `SimulatorState+Inspection.swift`).
+// One actor, so each LinkedIn call runs here whole (auth, faults, quota, validation, change) and either happens
+// completely or not at all. The `/_simulator` HTTP endpoints call the same methods tests call directly.
+public actor SimulatorState {
+    let configuration: LinkedInSimulatorConfiguration
+    let clock: any SimulatorClock
+
+    var data = SimulatorData()
+    var registry = ApplicationRegistry()
+    var quota: QuotaLedger
+    var faults = FaultInjector()
+    var log = RequestLog()
+    /// client_id → 429 answers (quota and forced).
+    var throttled: [String: Int] = [:]
+
+    init(configuration: LinkedInSimulatorConfiguration, clock: any SimulatorClock) {
+        self.configuration = configuration
+        self.clock = clock
+        quota = QuotaLedger(origin: clock.now())
+    }
+
+    /// The injected latency, slept by the HTTP layer before the call enters the actor.
+    var latency: Duration { faults.configuration.latency }
+
+    /// Answers one `/v2` call and logs it.
+    func serveAPI(_ call: IncomingCall, endpoint: APIEndpoint) -> OutgoingResponse {
+        let now = clock.now()
+        var entry = RequestLogEntry(
+            method: call.method, path: call.path, restliMethod: call.restliMethod, recordCount: 0, status: 0,
+            time: now, clientID: nil)
+        let response = handle(call, endpoint: endpoint, now: now, entry: &entry)
+        record(&entry, response)
+        return response
+    }
+
+    /// Logs a call that never reached an endpoint (unknown path, wrong method, body too large).
+    func logUnrouted(_ call: IncomingCall, status: Int) {
+        var entry = RequestLogEntry(
+            method: call.method, path: call.path, restliMethod: call.restliMethod, recordCount: 0, status: status,
+            time: clock.now(), clientID: try? registry.authenticate(call.authorization, now: clock.now()).clientID)
+        record(&entry, OutgoingResponse(status: status))
+    }
+
+    func record(_ entry: inout RequestLogEntry, _ response: OutgoingResponse) {
+        entry.status = response.status
+        if response.status == 429, let client = entry.clientID { throttled[client, default: 0] += 1 }
+        log.append(entry)
+    }
+
+    private func handle(_ call: IncomingCall, endpoint: APIEndpoint, now: Date, entry: inout RequestLogEntry)
+        -> OutgoingResponse
+    {
+        let caller: ApplicationRegistry.Application
+        do throws(APIError) {
+            caller = try registry.authenticate(call.authorization, now: now)
+        } catch {
+            return .error(error)
+        }
+        entry.clientID = caller.clientID
+
+        if let retryAfter = faults.takeForcedThrottle(clientID: caller.clientID) {
+            return .error(.throttled("Too many requests (injected throttle)", retryAfter: retryAfter))
+        }
+        if let status = faults.drawServerError() {
+            return .error(APIError(status: status, message: "Injected server error"))
+        }
+        if let retryAfter = quota.callRetryAfter(clientID: caller.clientID, now: now, configuration: configuration) {
+            return .error(.throttled(
+                "Resource level throttle APPLICATION DAY limit for calls to this application is reached",
+                retryAfter: retryAfter))
+        }
+
+        let operation: PreparedOperation
+        do throws(APIError) {
+            operation = try prepare(call, endpoint: endpoint, caller: caller, now: now)
+        } catch {
+            // A malformed call still used a call, but no records.
+            quota.consume(clientID: caller.clientID, records: 0, now: now, configuration: configuration)
+            return .error(error)
+        }
+        entry.recordCount = operation.recordCount
+
+        let records = operation.countsRecords ? operation.recordCount : 0
+        if let retryAfter = quota.recordRetryAfter(
+            clientID: caller.clientID, count: records, now: now, configuration: configuration)
+        {
+            return .error(.throttled(
+                "Resource level throttle APPLICATION MINUTE limit for records of this application is reached",
+                retryAfter: retryAfter))
+        }
+        quota.consume(clientID: caller.clientID, records: records, now: now, configuration: configuration)
+        let body = operation.apply(&data, OperationContext(now: now, caller: caller))
+        return .json(200, body)
+    }
+
+    /// Protocol-level checks every endpoint shares, then the endpoint's own.
+    private func prepare(
+        _ call: IncomingCall, endpoint: APIEndpoint, caller: ApplicationRegistry.Application, now: Date
+    ) throws(APIError) -> PreparedOperation {
+        if let version = call.restliProtocolVersion, version.trimmingCharacters(in: .whitespaces) != "1.0.0" {
+            throw APIError.badRequest(
+                "Unsupported X-RestLi-Protocol-Version \(version): these /v2 resources take Rest.li 1.0.0 keys")
+        }
+        let expected = endpoint.restliMethod.rawValue
+        if endpoint.takesBody {
+            guard let sent = call.restliMethod else {
+                throw APIError.badRequest("Missing x-restli-method header: \(call.method) here must be \(expected)")
+            }
+            guard sent.lowercased() == expected else {
+                throw APIError.badRequest("x-restli-method '\(sent)' is wrong: \(call.method) here must be \(expected)")
+            }
+        } else if let sent = call.restliMethod, sent.lowercased() != expected {
+            throw APIError.badRequest("x-restli-method '\(sent)' does not fit \(call.method) (\(expected))")
+        }
+
+        var body: SimulatedJSON?
+        if endpoint.takesBody {
+            guard call.mediaType == "application/json" else {
+                throw APIError(status: 415, message: "Content-Type must be application/json")
+            }
+            guard let bytes = call.body, !bytes.isEmpty else { throw APIError.badRequest("The request body is empty") }
+            guard let json = SimulatedJSON.parse(bytes) else { throw APIError.badRequest("The request body is not valid JSON") }
+            guard json.objectValue != nil else { throw APIError.badRequest("The request body must be a JSON object") }
+            body = json
+        }
+        let query = try QueryParameters(raw: call.query)
+        return try endpoint.prepare(APIRequest(call: call, caller: caller, query: query, body: body, now: now))
+    }
+}
