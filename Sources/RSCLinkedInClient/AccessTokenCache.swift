@@ -18,7 +18,7 @@ actor AccessTokenCache {
 
     func token(for clientID: String, fetch: @escaping @Sendable () async throws -> (value: String, lifetime: TimeInterval)) async throws -> String {
         if let token = tokens[clientID], now() < token.refreshAfter { return token.value }
-        if let pending = inFlight[clientID] { return try await pending.value.value }
+        if let pending = inFlight[clientID] { return try await Self.value(of: pending).value }
         let clock = now
         let task = Task<Token, any Error> {
             let fetched = try await fetch()
@@ -28,9 +28,15 @@ actor AccessTokenCache {
         }
         inFlight[clientID] = task
         defer { inFlight[clientID] = nil }
-        let token = try await task.value
+        let token = try await Self.value(of: task)
         tokens[clientID] = token
         return token.value
+    }
+
+    /// The fetch is an unstructured task (callers share it): a cancelled caller must cancel it, or a
+    /// shutdown would wait out the HTTP timeout. One company's sender is its only caller.
+    static func value(of task: Task<Token, any Error>) async throws -> Token {
+        try await withTaskCancellationHandler { try await task.value } onCancel: { task.cancel() }
     }
 
     /// Forget a token LinkedIn refused, so the next call fetches a new one.

@@ -38,10 +38,12 @@ public struct RestliKey: Hashable, Sendable {
         fields.map { "\($0.name)=\(Self.encode($0.value))" }.joined(separator: "&")
     }
 
-    /// `ids[i].field=value&…` with values percent-encoded, for a batch query string.
+    /// `ids[i].field=value&…` with values percent-encoded, for a batch query string. The brackets are
+    /// written `%5B`/`%5D`: RFC 3986 does not allow them raw in a query, and a URL parser that meets them
+    /// raw escapes the whole query again (turning `%3A` into `%253A`).
     public static func queryForm(_ keys: [RestliKey]) -> String {
         keys.enumerated().flatMap { index, key in
-            key.fields.map { "ids[\(index)].\($0.name)=\(encode($0.value))" }
+            key.fields.map { "ids%5B\(index)%5D.\($0.name)=\(encode($0.value))" }
         }.joined(separator: "&")
     }
 

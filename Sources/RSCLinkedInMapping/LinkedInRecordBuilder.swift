@@ -28,7 +28,7 @@ public struct LinkedInRecordBuilder: Sendable {
     // MARK: - Jobs
 
     func jobPosting(_ id: String, _ lookup: EntityLookup, _ previouslySent: Bool) -> RecordPlan {
-        guard let job = lookup.entity("jobs", id) else { return .waiting(for: "job \(id)") }
+        guard let job = lookup.entity("jobs", id) else { return .waiting(kind: "job", id: id) }
         let status = job.text("status") ?? "draft"
         // LinkedIn has no job delete: a destroyed or drafted job that was sent is closed.
         let state: String
@@ -86,7 +86,7 @@ public struct LinkedInRecordBuilder: Sendable {
     // MARK: - Candidates
 
     func candidate(_ id: String, _ lookup: EntityLookup, _ previouslySent: Bool) -> RecordPlan {
-        guard let candidate = lookup.entity("candidates", id) else { return .waiting(for: "candidate \(id)") }
+        guard let candidate = lookup.entity("candidates", id) else { return .waiting(kind: "candidate", id: id) }
         if candidate.deleted { return previouslySent ? .delete : .skip(reason: "candidate deleted before it was sent") }
         let missing = Self.missingMatchFields(candidate)
         guard missing.isEmpty, let first = candidate.text("first-name"), let last = candidate.text("last-name"),
@@ -120,17 +120,17 @@ public struct LinkedInRecordBuilder: Sendable {
     /// Why an application (and so its stages, notes and feedback) cannot be sent yet, or nil.
     func applicationBlocker(_ application: TeamtailorEntity, _ lookup: EntityLookup) -> RecordPlan? {
         guard let candidateID = application.related("candidate") else { return .skip(reason: "application has no candidate") }
-        guard let candidate = lookup.entity("candidates", candidateID) else { return .waiting(for: "candidate \(candidateID)") }
+        guard let candidate = lookup.entity("candidates", candidateID) else { return .waiting(kind: "candidate", id: candidateID) }
         if candidate.deleted { return .skip(reason: "candidate deleted") }
         let missing = Self.missingMatchFields(candidate)
         if !missing.isEmpty { return .skip(reason: "candidate not matched (missing \(missing.joined(separator: ", ")))") }
         guard let jobID = application.related("job") else { return .skip(reason: "application has no job") }
-        guard lookup.entity("jobs", jobID) != nil else { return .waiting(for: "job \(jobID)") }
+        guard lookup.entity("jobs", jobID) != nil else { return .waiting(kind: "job", id: jobID) }
         return nil
     }
 
     func application(_ id: String, _ lookup: EntityLookup, _ previouslySent: Bool) -> RecordPlan {
-        guard let application = lookup.entity("job-applications", id) else { return .waiting(for: "application \(id)") }
+        guard let application = lookup.entity("job-applications", id) else { return .waiting(kind: "application", id: id) }
         if application.deleted { return previouslySent ? .delete : .skip(reason: "application deleted before it was sent") }
         if let blocker = applicationBlocker(application, lookup) { return blocker }
         let candidate = lookup.entity("candidates", application.related("candidate"))!
@@ -155,7 +155,7 @@ public struct LinkedInRecordBuilder: Sendable {
 
     func stage(_ key: LinkedInRecordKey, _ lookup: EntityLookup, _ previouslySent: Bool) -> RecordPlan {
         let gone: RecordPlan = previouslySent ? .delete : .skip(reason: "stage no longer applies")
-        guard let application = lookup.entity("job-applications", key.parentID) else { return .waiting(for: "application \(key.parentID)") }
+        guard let application = lookup.entity("job-applications", key.parentID) else { return .waiting(kind: "application", id: key.parentID) }
         if application.deleted { return .skip(reason: "application deleted (LinkedIn deletes its stages)") }
         if let blocker = applicationBlocker(application, lookup) { return blocker }
         if key.id == LinkedInRecordKey.rejectedStageID {
@@ -163,7 +163,7 @@ public struct LinkedInRecordBuilder: Sendable {
             return .upsert(.object(["atsCreatedAt": .number(Double(rejectedAt)), "stage": .string("Rejected")]))
         }
         guard let entry = lookup.stageEntries[key.parentID]?.first(where: { $0.stageID == key.id }) else { return gone }
-        guard let stage = lookup.entity("stages", key.id) else { return .waiting(for: "stage \(key.id)") }
+        guard let stage = lookup.entity("stages", key.id) else { return .waiting(kind: "stage", id: key.id) }
         guard let name = stage.text("name"), name != "Not Available" else {
             return .skip(reason: "stage has no usable name")
         }
@@ -171,11 +171,11 @@ public struct LinkedInRecordBuilder: Sendable {
     }
 
     func interviewFeedback(_ key: LinkedInRecordKey, _ lookup: EntityLookup, _ previouslySent: Bool) -> RecordPlan {
-        guard let interview = lookup.entity("interviews", key.id) else { return .waiting(for: "interview \(key.id)") }
+        guard let interview = lookup.entity("interviews", key.id) else { return .waiting(kind: "interview", id: key.id) }
         if interview.deleted { return previouslySent ? .delete : .skip(reason: "interview deleted before it was sent") }
         // LinkedIn keeps feedback only under an application.
         if key.parentID.isEmpty { return .skip(reason: "interview is not linked to a job application") }
-        guard let application = lookup.entity("job-applications", key.parentID) else { return .waiting(for: "application \(key.parentID)") }
+        guard let application = lookup.entity("job-applications", key.parentID) else { return .waiting(kind: "application", id: key.parentID) }
         if application.deleted { return .skip(reason: "application deleted (LinkedIn deletes its feedback)") }
         if let blocker = applicationBlocker(application, lookup) { return blocker }
         var evaluations: [JSONValue] = []
@@ -197,17 +197,17 @@ public struct LinkedInRecordBuilder: Sendable {
     }
 
     func note(_ key: LinkedInRecordKey, _ lookup: EntityLookup, _ previouslySent: Bool) -> RecordPlan {
-        guard let comment = lookup.entity("comments", key.id) else { return .waiting(for: "comment \(key.id)") }
+        guard let comment = lookup.entity("comments", key.id) else { return .waiting(kind: "comment", id: key.id) }
         let gone: RecordPlan = previouslySent ? .delete : .skip(reason: "comment deleted before it was sent")
         if comment.deleted { return gone }
         // Private comments never leave Teamtailor; one made private after it was sent is removed.
         if comment.flag("private") { return previouslySent ? .delete : .skip(reason: "private comments are not sent") }
         if key.resource == .applicationNote {
-            guard let application = lookup.entity("job-applications", key.parentID) else { return .waiting(for: "application \(key.parentID)") }
+            guard let application = lookup.entity("job-applications", key.parentID) else { return .waiting(kind: "application", id: key.parentID) }
             if application.deleted { return .skip(reason: "application deleted (LinkedIn deletes its notes)") }
             if let blocker = applicationBlocker(application, lookup) { return blocker }
         } else {
-            guard let candidate = lookup.entity("candidates", key.parentID) else { return .waiting(for: "candidate \(key.parentID)") }
+            guard let candidate = lookup.entity("candidates", key.parentID) else { return .waiting(kind: "candidate", id: key.parentID) }
             if candidate.deleted { return .skip(reason: "candidate deleted (LinkedIn deletes its notes)") }
             let missing = Self.missingMatchFields(candidate)
             if !missing.isEmpty { return .skip(reason: "candidate not matched (missing \(missing.joined(separator: ", ")))") }

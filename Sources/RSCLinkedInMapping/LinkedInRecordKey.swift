@@ -18,6 +18,18 @@ public enum LinkedInResource: String, Sendable, CaseIterable, Codable {
         }
     }
 
+    /// One of them, in words.
+    public var singularName: String {
+        switch self {
+        case .jobPosting: "job"
+        case .candidate: "candidate"
+        case .candidateNote, .applicationNote: "note"
+        case .application: "application"
+        case .applicationStage: "stage"
+        case .interviewFeedback: "interview feedback"
+        }
+    }
+
     /// In words for status pages.
     public var displayName: String {
         switch self {

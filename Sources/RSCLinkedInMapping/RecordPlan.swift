@@ -9,7 +9,8 @@ public enum RecordPlan: Sendable, Equatable {
     /// A candidate that cannot be matched: these contract fields are missing ("not matched").
     case notMatched(missing: [String])
     /// Something it needs has not arrived yet (an application before its candidate); sent once it has.
-    case waiting(for: String)
+    /// `kind` is in words ("candidate"), `id` the Teamtailor id.
+    case waiting(kind: String, id: String)
     /// Not sent, by rule (a draft job, a private comment, a record of an unmatched candidate).
     case skip(reason: String)
 }

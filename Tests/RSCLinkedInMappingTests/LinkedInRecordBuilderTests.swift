@@ -78,13 +78,13 @@ struct LinkedInRecordBuilderTests {
     func outOfOrder() {
         var lookup = Fixtures.lookup
         lookup.entities["candidates"] = [:]
-        #expect(plan(LinkedInRecordKey(.application, "a-555"), lookup) == .waiting(for: "candidate c-90211"))
+        #expect(plan(LinkedInRecordKey(.application, "a-555"), lookup) == .waiting(kind: "candidate", id: "c-90211"))
         lookup = Fixtures.lookup
         lookup.entities["jobs"] = [:]
-        #expect(plan(LinkedInRecordKey(.application, "a-555"), lookup) == .waiting(for: "job j-7"))
+        #expect(plan(LinkedInRecordKey(.application, "a-555"), lookup) == .waiting(kind: "job", id: "j-7"))
         lookup = Fixtures.lookup
         lookup.entities["stages"] = [:]
-        #expect(plan(LinkedInRecordKey(.applicationStage, "s-2", parent: "a-555"), lookup) == .waiting(for: "stage s-2"))
+        #expect(plan(LinkedInRecordKey(.applicationStage, "s-2", parent: "a-555"), lookup) == .waiting(kind: "stage", id: "s-2"))
     }
 
     @Test("private comments are never sent, and one made private after it was sent is deleted")
