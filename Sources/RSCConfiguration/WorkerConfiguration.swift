@@ -26,6 +26,10 @@ public struct WorkerConfiguration: Sendable {
     public var metricsPort: Int
     public var logLevel: LogLevelSetting
     public var shutdownGrace: Duration
+    /// LinkedIn's sync quota per company: `LINKEDIN_RECORDS_PER_WINDOW` records per sliding
+    /// `LINKEDIN_QUOTA_WINDOW_SECONDS` and `LINKEDIN_CALLS_PER_DAY` calls per UTC day. Lower them to leave
+    /// headroom; shorten the window only against the simulator (benchmarks compress time that way).
+    public var linkedInQuota: LinkedInQuotaSettings
 
     /// Reads and checks every variable; the first problem found is thrown.
     /// - Parameter defaultGroupID: each worker has its own consumer group unless `KAFKA_GROUP_ID` says otherwise.
@@ -46,6 +50,11 @@ public struct WorkerConfiguration: Sendable {
         metricsPort = try environment.port("METRICS_PORT", default: 9090)
         logLevel = try environment.choice("LOG_LEVEL", default: LogLevelSetting.info)
         shutdownGrace = .seconds(try environment.integer("SHUTDOWN_GRACE_SECONDS", default: 25, in: 1...3_600))
+        linkedInQuota = LinkedInQuotaSettings(
+            recordsPerWindow: try environment.integer("LINKEDIN_RECORDS_PER_WINDOW", default: 10_000, in: 100...1_000_000),
+            window: .seconds(try environment.integer("LINKEDIN_QUOTA_WINDOW_SECONDS", default: 60, in: 1...86_400)),
+            callsPerDay: try environment.integer("LINKEDIN_CALLS_PER_DAY", default: 100_000, in: 1...10_000_000)
+        )
     }
 
     public static func brokers(_ environment: EnvironmentReader) throws(ConfigurationError) -> String {
@@ -84,4 +93,11 @@ public struct WorkerConfiguration: Sendable {
         }
         return text
     }
+}
+
+/// LinkedIn's per-company sync limits as configured (defaults: LinkedIn's published ones).
+public struct LinkedInQuotaSettings: Sendable, Equatable {
+    public var recordsPerWindow: Int
+    public var window: Duration
+    public var callsPerDay: Int
 }

@@ -3,8 +3,9 @@ import Logging
 import PostgresNIO
 import RSCChangeEvents
 
-/// Keeps the newest state of each entity: applies a batch of events in one transaction, each only if its
-/// version is above the stored one, so duplicates, replays and out-of-order delivery change nothing.
+/// Keeps the newest state of each entity and marks the LinkedIn records a change affects as dirty, in
+/// one transaction per batch: an event whose version is not above the stored one changes nothing, so
+/// duplicates, replays and out-of-order delivery are harmless, and no change is stored without its mark.
 public struct EntityStateStore: Sendable {
     let client: PostgresClient
     let logger: Logger
@@ -14,15 +15,34 @@ public struct EntityStateStore: Sendable {
         self.logger = logger
     }
 
-    /// Returns how many events changed stored state (the rest were stale or duplicates).
+    /// What a batch did.
+    public struct Outcome: Sendable, Equatable {
+        /// Events that changed stored state.
+        public var changed: Int
+        /// LinkedIn records newly marked dirty (or still dirty and touched again).
+        public var markedRecords: Int
+    }
+
+    /// - Parameter priority: 0 for live changes, 1 for first-global-sync work (sent after live work).
     @discardableResult
-    public func apply(_ events: [ChangeEvent]) async throws -> Int {
-        guard !events.isEmpty else { return 0 }
-        // One statement for the whole batch: within a batch the newest version per entity wins first,
-        // then the row is written only if that version is above what is stored.
+    public func apply(_ events: [ChangeEvent], priority: Int16 = 0) async throws -> Outcome {
+        guard !events.isEmpty else { return Outcome(changed: 0, markedRecords: 0) }
+        do {
+            return try await client.withTransaction(logger: logger) { connection in
+                let changed = try await upsertStates(events, connection)
+                try await recordStageEntries(events, connection)
+                let marked = try await DirtyMarking.mark(changed: changed, priority: priority, connection: connection, logger: logger)
+                return Outcome(changed: changed.count, markedRecords: marked)
+            }
+        } catch let error as PostgresTransactionError {
+            throw error.closureError ?? error.commitError ?? error.beginError ?? error
+        }
+    }
+
+    func upsertStates(_ events: [ChangeEvent], _ connection: PostgresConnection) async throws -> [ChangedEntity] {
+        // Within a batch the newest version per entity wins first; then the row is written only if that
+        // version is above what is stored.
         let newest = Dictionary(grouping: events) { EntityKey($0) }.values.compactMap { $0.max { $0.version < $1.version } }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
         var companies: [String] = [], types: [String] = [], ids: [String] = [], versions: [Int64] = []
         var deleted: [Bool] = [], attributes: [String] = [], relationships: [String] = [], occurred: [Date] = []
         for event in newest {
@@ -31,28 +51,65 @@ public struct EntityStateStore: Sendable {
             ids.append(event.data.id)
             versions.append(event.version)
             deleted.append(event.isDestroy)
-            attributes.append(String(decoding: try encoder.encode(event.data.attributes), as: UTF8.self))
-            relationships.append(String(decoding: try encoder.encode(event.data.relationships), as: UTF8.self))
+            attributes.append(JSONValue.object(event.data.attributes).canonicalText)
+            relationships.append(JSONValue.object(event.data.relationships).canonicalText)
             occurred.append(event.occurredAt)
         }
-        let rows = try await client.query(
+        let rows = try await connection.query(
             """
             INSERT INTO entity_states (company_id, entity_type, entity_id, version, deleted, attributes, relationships, occurred_at)
             SELECT c, t, i, v, d, a::jsonb, r::jsonb, o
             FROM unnest(\(companies)::text[], \(types)::text[], \(ids)::text[], \(versions)::int8[], \(deleted)::bool[],
                         \(attributes)::text[], \(relationships)::text[], \(occurred)::timestamptz[]) AS u(c, t, i, v, d, a, r, o)
             ON CONFLICT (company_id, entity_type, entity_id) DO UPDATE
-            SET version = EXCLUDED.version, deleted = EXCLUDED.deleted, attributes = EXCLUDED.attributes,
-                relationships = EXCLUDED.relationships, occurred_at = EXCLUDED.occurred_at, received_at = now()
+            SET version = EXCLUDED.version, deleted = EXCLUDED.deleted,
+                -- A destroy carries no attributes: keep the last known ones (a closed job still needs its title).
+                attributes = CASE WHEN EXCLUDED.deleted THEN entity_states.attributes ELSE EXCLUDED.attributes END,
+                relationships = CASE WHEN EXCLUDED.deleted THEN entity_states.relationships ELSE EXCLUDED.relationships END,
+                occurred_at = EXCLUDED.occurred_at, received_at = now()
             WHERE entity_states.version < EXCLUDED.version
-            RETURNING 1
+            RETURNING company_id, entity_type, entity_id, occurred_at
             """,
             logger: logger
         )
-        var changed = 0
-        for try await _ in rows { changed += 1 }
+        var changed: [ChangedEntity] = []
+        for try await (company, type, id, occurredAt) in rows.decode((String, String, String, Date).self) {
+            changed.append(ChangedEntity(companyID: company, type: type, id: id, occurredAt: occurredAt))
+        }
         return changed
     }
+
+    /// Every stage an application is seen in counts as entered, from stale events too.
+    func recordStageEntries(_ events: [ChangeEvent], _ connection: PostgresConnection) async throws {
+        var companies: [String] = [], applications: [String] = [], stages: [String] = [], entered: [Date] = []
+        for event in events where event.data.type == "job-applications" && !event.isDestroy {
+            guard let stage = event.data.relationships["stage"]?["data"]?["id"]?.stringValue else { continue }
+            companies.append(event.companyID)
+            applications.append(event.data.id)
+            stages.append(stage)
+            let changedAt = event.data.attributes["changed-stage-at"]?.stringValue.flatMap(RFC3339.parse)
+            entered.append(changedAt ?? event.data.attributes["created-at"]?.stringValue.flatMap(RFC3339.parse) ?? event.occurredAt)
+        }
+        guard !companies.isEmpty else { return }
+        try await connection.query(
+            """
+            INSERT INTO application_stage_entries (company_id, application_id, stage_id, entered_at)
+            SELECT c, a, s, min(e) FROM unnest(\(companies)::text[], \(applications)::text[], \(stages)::text[], \(entered)::timestamptz[])
+                AS u(c, a, s, e) GROUP BY c, a, s
+            ON CONFLICT (company_id, application_id, stage_id) DO UPDATE
+            SET entered_at = LEAST(application_stage_entries.entered_at, EXCLUDED.entered_at)
+            """,
+            logger: logger
+        )
+    }
+}
+
+/// An entity whose stored state a batch changed.
+struct ChangedEntity: Sendable {
+    var companyID: String
+    var type: String
+    var id: String
+    var occurredAt: Date
 }
 
 struct EntityKey: Hashable {

@@ -1,9 +1,12 @@
+import AsyncHTTPClient
 import RSCChangeEvents
 import RSCKafka
+import RSCLinkedInClient
 import RSCOutbound
 import RSCRuntime
+import RSCStore
 
-// rsc-outbound: Teamtailor change topics → PostgreSQL entity state (→ LinkedIn, see docs/architecture.md).
+// rsc-outbound: Teamtailor change topics → PostgreSQL entity state → LinkedIn RSC records.
 await WorkerRuntime.run(name: "rsc-outbound", defaultGroupID: "rsc-outbound") { context in
     let settings = context.configuration
     var consumerConfiguration = KafkaConsumerConfiguration(
@@ -14,6 +17,15 @@ await WorkerRuntime.run(name: "rsc-outbound", defaultGroupID: "rsc-outbound") { 
     var producerConfiguration = KafkaProducerConfiguration(bootstrapServers: settings.kafkaBrokers)
     producerConfiguration.clientID = "rsc-outbound-dlq"
     producerConfiguration.extraProperties = settings.kafkaProperties
+    let companies = CompanyStore(client: context.postgres, secrets: context.secrets, logger: context.logger)
+    let linkedIn = LinkedInClient(
+        apiURL: settings.linkedInAPIURL, oauthURL: settings.linkedInOAuthURL, http: HTTPClient.shared, logger: context.logger
+    )
+    var senderSettings = LinkedInSender.Settings()
+    senderSettings.quota = LinkedInQuota.Limits(
+        recordsPerWindow: settings.linkedInQuota.recordsPerWindow, window: settings.linkedInQuota.window,
+        callsPerDay: settings.linkedInQuota.callsPerDay
+    )
     return [
         OutboundConsumer(
             consumer: try KafkaConsumer(configuration: consumerConfiguration, logger: context.logger),
@@ -23,6 +35,7 @@ await WorkerRuntime.run(name: "rsc-outbound", defaultGroupID: "rsc-outbound") { 
             ),
             companies: KnownCompanies(client: context.postgres, logger: context.logger),
             logger: context.logger
-        )
+        ),
+        LinkedInSender(postgres: context.postgres, linkedIn: linkedIn, companies: companies, settings: senderSettings, logger: context.logger),
     ]
 }

@@ -29,11 +29,11 @@ struct EntityStateStoreTests {
     func versionRule() async throws {
         try await TestPostgres.withMigratedDatabase { client, _ async throws in
             let store = EntityStateStore(client: client, logger: logger)
-            #expect(try await store.apply([Self.event(5, name: "Åsa")]) == 1)
-            #expect(try await store.apply([Self.event(4, name: "Old")]) == 0)
-            #expect(try await store.apply([Self.event(5, name: "Duplicate")]) == 0)
+            #expect(try await store.apply([Self.event(5, name: "Åsa")]).changed == 1)
+            #expect(try await store.apply([Self.event(4, name: "Old")]).changed == 0)
+            #expect(try await store.apply([Self.event(5, name: "Duplicate")]).changed == 0)
             #expect(try await stored(client)?.1 == "Åsa")
-            #expect(try await store.apply([Self.event(6, name: "New")]) == 1)
+            #expect(try await store.apply([Self.event(6, name: "New")]).changed == 1)
             #expect(try await stored(client)?.0 == 6)
             #expect(try await stored(client)?.1 == "New")
         }

@@ -1,0 +1,428 @@
+import Crypto
+import Foundation
+import Logging
+import Metrics
+import RSCChangeEvents
+import RSCLinkedInClient
+import RSCLinkedInMapping
+import RSCRetry
+import RSCStore
+
+/// Sends one company's dirty records to LinkedIn, one call at a time: build each full record from
+/// Teamtailor state, skip what LinkedIn already holds (same content hash), batch ≤ 100 per call within the
+/// company's quota, and record per-record results for people to see.
+struct CompanySender: Sendable {
+    let store: SyncRecordStore
+    let quota: LinkedInQuota
+    let linkedIn: LinkedInClient
+    let companies: CompanyStore
+    let backoff: ExponentialBackoff
+    let parkFor: Duration
+    let now: @Sendable () -> Date
+    let logger: Logger
+
+    static let recordsPerRound = 500
+    static let batchLimit = 100
+
+    /// What a round left behind.
+    enum RoundResult: Sendable, Equatable {
+        /// The company may have more due work now.
+        case progressed
+        /// Nothing due.
+        case idle
+        /// Come back no earlier than this (quota, LinkedIn asked us to wait, or the company was parked).
+        case waitUntil(Date)
+    }
+
+    func runRound(company: String) async throws -> RoundResult {
+        var logger = self.logger
+        logger[metadataKey: "company"] = "\(company)"
+        guard let (settings, clientID) = try await store.mappingSettings(company: company) else { return .idle }
+        let credentials = try await companies.credentials(company)
+        guard let secret = credentials.linkedInClientSecret else { return .idle }
+        let application = LinkedInApplication(clientID: clientID, clientSecret: secret)
+        var round = Round(company: company, settings: settings, application: application, sender: self, logger: logger)
+        return try await round.run()
+    }
+
+    static func contentHash(_ key: LinkedInRecordKey, _ body: JSONValue) -> String {
+        SHA256.hash(data: Data((key.resource.rawValue + "|" + body.canonicalText).utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+}
+
+/// The state of one send round: what is planned, what has been decided, and when to stop.
+struct Round {
+    let company: String
+    let settings: CompanyMappingSettings
+    let application: LinkedInApplication
+    let sender: CompanySender
+    let logger: Logger
+
+    var outcomes: [(DirtyRecord, RecordOutcome)] = []
+    var newlySynced: [LinkedInRecordKey] = []
+    var deletedCandidates: [String] = []
+    var deletedApplications: [String] = []
+    var stop: CompanySender.RoundResult?
+    var anyCallSucceeded = false
+
+    init(company: String, settings: CompanyMappingSettings, application: LinkedInApplication, sender: CompanySender, logger: Logger) {
+        self.company = company
+        self.settings = settings
+        self.application = application
+        self.sender = sender
+        self.logger = logger
+    }
+
+    mutating func run() async throws -> CompanySender.RoundResult {
+        try await pollJobTasks()
+        let records = try await sender.store.dirtyRecords(company: company, limit: CompanySender.recordsPerRound)
+        if records.isEmpty && stop == nil {
+            try await finish()
+            return .idle
+        }
+        let lookup = try await loadEntities(for: records.map(\.key))
+        let builder = LinkedInRecordBuilder(settings: settings, now: sender.now())
+
+        var upserts: [(DirtyRecord, JSONValue, String)] = []
+        var deletes: [DirtyRecord] = []
+        for record in records {
+            switch builder.plan(record.key, lookup: lookup, previouslySent: record.syncedHash != nil) {
+            case .upsert(let body):
+                let hash = CompanySender.contentHash(record.key, body)
+                if hash == record.syncedHash {
+                    outcomes.append((record, .synced(hash: hash)))  // LinkedIn already holds exactly this
+                } else {
+                    upserts.append((record, body, hash))
+                }
+            case .delete:
+                if record.syncedHash == nil { outcomes.append((record, .deleted)) } else { deletes.append(record) }
+            case .notMatched(let missing):
+                outcomes.append((record, .notMatched(reason: "not matched: missing \(missing.joined(separator: ", "))")))
+            case .waiting(let kind, _):
+                outcomes.append((record, .waiting(reason: "waiting for its \(kind) to arrive from Teamtailor", on: nil)))
+            case .skip(let reason):
+                outcomes.append((record, .skipped(reason: reason)))
+            }
+        }
+
+        // A child goes only once its parent is on LinkedIn (else LinkedIn answers 404 for it).
+        let parents = Set(upserts.compactMap { Self.requiredParent($0.0.key, lookup) })
+        var onLinkedIn = try await sender.store.syncedKeys(company: company, among: parents)
+
+        let order: [LinkedInResource] = [.candidate, .jobPosting, .application, .candidateNote, .applicationNote, .applicationStage, .interviewFeedback]
+        for resource in order where stop == nil {
+            var ready: [(DirtyRecord, JSONValue, String)] = []
+            for upsert in upserts where upsert.0.key.resource == resource {
+                if let parent = Self.requiredParent(upsert.0.key, lookup), !onLinkedIn.contains(parent) {
+                    outcomes.append((upsert.0, .waiting(reason: "waiting for its \(parent.resource.singularName) to reach LinkedIn", on: parent.description)))
+                } else {
+                    ready.append(upsert)
+                }
+            }
+            try await sendUpserts(resource, ready)
+            onLinkedIn.formUnion(newlySynced)
+        }
+        if stop == nil { try await sendDeletes(deletes, lookup) }
+
+        // Records not reached because the round stopped keep their dirty mark and are due again later.
+        try await finish()
+        if let stop { return stop }
+        return records.count == CompanySender.recordsPerRound ? .progressed : .idle
+    }
+
+    mutating func finish() async throws {
+        try await sender.store.record(company: company, outcomes: outcomes)
+        try await sender.store.wakeWaiting(company: company, on: newlySynced)
+        try await sender.store.markCascadeDeleted(company: company, candidates: deletedCandidates, applications: deletedApplications)
+        if anyCallSucceeded { try await sender.store.markHealthy(company: company) }
+        report()
+        outcomes.removeAll()
+    }
+
+    /// The record that must be on LinkedIn first: an application's candidate, a sub-record's parent.
+    static func requiredParent(_ key: LinkedInRecordKey, _ lookup: EntityLookup) -> LinkedInRecordKey? {
+        if key.resource == .application {
+            return lookup.entity("job-applications", key.id)?.related("candidate").map { LinkedInRecordKey(.candidate, $0) }
+        }
+        return key.parentKey
+    }
+
+    func loadEntities(for keys: [LinkedInRecordKey]) async throws -> EntityLookup {
+        var refs: Set<EntityRef> = []
+        for key in keys {
+            switch key.resource {
+            case .jobPosting: refs.insert(EntityRef(type: "jobs", id: key.id))
+            case .candidate: refs.insert(EntityRef(type: "candidates", id: key.id))
+            case .application: refs.insert(EntityRef(type: "job-applications", id: key.id))
+            case .applicationStage:
+                refs.insert(EntityRef(type: "job-applications", id: key.parentID))
+                refs.insert(EntityRef(type: "stages", id: key.id))
+            case .interviewFeedback:
+                refs.insert(EntityRef(type: "job-applications", id: key.parentID))
+                refs.insert(EntityRef(type: "interviews", id: key.id))
+            case .candidateNote:
+                refs.insert(EntityRef(type: "candidates", id: key.parentID))
+                refs.insert(EntityRef(type: "comments", id: key.id))
+            case .applicationNote:
+                refs.insert(EntityRef(type: "job-applications", id: key.parentID))
+                refs.insert(EntityRef(type: "comments", id: key.id))
+            }
+        }
+        var lookup = try await sender.store.entities(company: company, ids: refs)
+        // Applications copy their candidate's name and email and their job's title: load those too.
+        var second: Set<EntityRef> = []
+        for application in lookup.entities["job-applications", default: [:]].values {
+            if let candidate = application.related("candidate") { second.insert(EntityRef(type: "candidates", id: candidate)) }
+            if let job = application.related("job") { second.insert(EntityRef(type: "jobs", id: job)) }
+        }
+        second.subtract(refs)
+        let more = try await sender.store.entities(company: company, ids: second)
+        for group in more.entities.values { for entity in group.values { lookup.insert(entity) } }
+        return lookup
+    }
+
+    // MARK: - Calls
+
+    mutating func sendUpserts(_ resource: LinkedInResource, _ ready: [(DirtyRecord, JSONValue, String)]) async throws {
+        // Sub-records go per parent (LinkedIn addresses them under the parent's key).
+        let groups = Dictionary(grouping: ready) { $0.0.key.parentID }
+        for (parentID, group) in groups.sorted(by: { $0.key < $1.key }) {
+            var start = 0
+            while start < group.count, stop == nil {
+                let batch = Array(group[start..<min(start + CompanySender.batchLimit, group.count)])
+                start += batch.count
+                try await sendUpsertBatch(resource, parentID: parentID, batch)
+            }
+        }
+    }
+
+    mutating func sendUpsertBatch(_ resource: LinkedInResource, parentID: String, _ batch: [(DirtyRecord, JSONValue, String)]) async throws {
+        guard try await reserve(records: batch.count) else { return }
+        let context = settings.organizationURN
+        let records = batch.map { (id: $0.0.key.id, body: $0.1) }
+        let call = "upsert \(resource.rawValue)"
+        do {
+            switch resource {
+            case .jobPosting:
+                let submissions = try await sender.linkedIn.createJobPostings(records, application: application)
+                anyCallSucceeded = true
+                for (record, _, hash) in batch {
+                    switch submissions[record.key.id] {
+                    case .task(let task)?: outcomes.append((record, .jobSubmitted(taskID: task, hash: hash)))
+                    case .refused(let status, let message)?: refuse(record, status: status, message: message)
+                    case nil: outcomes.append((record, .retryLater(after: sender.backoff.delay(attempt: record.attempts + 1), reason: "LinkedIn did not answer for this job")))
+                    }
+                }
+                return
+            case .candidate:
+                let results = try await sender.linkedIn.upsertCandidates(records, context: context, application: application)
+                apply(results, batch)
+                try await readBackMembers(batch.map(\.0.key.id).filter { results[$0] == .accepted })
+            case .application:
+                apply(try await sender.linkedIn.upsertApplications(records, context: context, application: application), batch)
+            case .candidateNote, .applicationNote, .applicationStage, .interviewFeedback:
+                let sub = Self.subResource(resource)
+                apply(try await sender.linkedIn.upsertSubRecords(sub, parentID: parentID, records: records, context: context, application: application), batch)
+            }
+        } catch let error as LinkedInError {
+            try await handle(error, records: batch.map(\.0), call: call)
+        }
+    }
+
+    mutating func apply(_ results: [String: RecordResult], _ batch: [(DirtyRecord, JSONValue, String)]) {
+        anyCallSucceeded = true
+        for (record, _, hash) in batch {
+            switch results[record.key.id] ?? .missing {
+            case .accepted:
+                outcomes.append((record, .synced(hash: hash)))
+                newlySynced.append(record.key)
+                observeLatency(record)
+            case .refused(let status, let message):
+                refuse(record, status: status, message: message)
+            case .missing:
+                outcomes.append((record, .retryLater(after: sender.backoff.delay(attempt: record.attempts + 1), reason: "LinkedIn's answer did not mention this record")))
+            }
+        }
+    }
+
+    mutating func refuse(_ record: DirtyRecord, status: Int, message: String) {
+        if (500..<600).contains(status) || status == 429 {
+            outcomes.append((record, .retryLater(after: sender.backoff.delay(attempt: record.attempts + 1), reason: "LinkedIn: \(message)")))
+        } else {
+            outcomes.append((record, .refused(reason: "LinkedIn refused it (\(status)): \(message)")))
+            logger.warning("record refused by LinkedIn", metadata: ["record": "\(record.key)", "status": "\(status)"])
+        }
+    }
+
+    mutating func readBackMembers(_ candidateIDs: [String]) async throws {
+        guard !candidateIDs.isEmpty, try await reserve(records: 0) else { return }
+        do {
+            let members = try await sender.linkedIn.matchedMembers(candidateIDs, context: settings.organizationURN, application: application)
+            try await sender.store.storeMembers(company: company, members: members)
+        } catch let error as LinkedInError {
+            // The match is read again after the candidate's next change; the sync itself succeeded.
+            logger.notice("could not read matched members", metadata: ["error": "\(error)"])
+        }
+    }
+
+    mutating func sendDeletes(_ deletes: [DirtyRecord], _ lookup: EntityLookup) async throws {
+        let candidates = Set(deletes.filter { $0.key.resource == .candidate }.map(\.key.id))
+        func candidateOf(_ applicationID: String) -> String? { lookup.entity("job-applications", applicationID)?.related("candidate") }
+        let applications = Set(deletes.filter { $0.key.resource == .application && !candidates.contains(candidateOf($0.key.id) ?? "") }.map(\.key.id))
+        var calls: [(LinkedInResource, String, [DirtyRecord])] = []
+        for record in deletes {
+            let key = record.key
+            // LinkedIn deletes what hangs under a deleted parent: no call for those.
+            let coveredByParent: Bool
+            switch key.resource {
+            case .application: coveredByParent = candidates.contains(candidateOf(key.id) ?? "")
+            case .candidateNote: coveredByParent = candidates.contains(key.parentID)
+            case .applicationNote, .applicationStage, .interviewFeedback:
+                coveredByParent = applications.contains(key.parentID) || candidates.contains(candidateOf(key.parentID) ?? "")
+            case .candidate, .jobPosting: coveredByParent = false
+            }
+            if coveredByParent {
+                outcomes.append((record, .deleted))
+                continue
+            }
+            if let index = calls.firstIndex(where: { $0.0 == key.resource && $0.1 == key.parentID && $0.2.count < CompanySender.batchLimit }) {
+                calls[index].2.append(record)
+            } else {
+                calls.append((key.resource, key.parentID, [record]))
+            }
+        }
+        let context = settings.organizationURN
+        for (resource, parentID, records) in calls where stop == nil {
+            guard try await reserve(records: records.count) else { return }
+            let ids = records.map(\.key.id)
+            do {
+                switch resource {
+                case .candidate: try await sender.linkedIn.deleteCandidates(ids, context: context, application: application)
+                case .application: try await sender.linkedIn.deleteApplications(ids, context: context, application: application)
+                case .candidateNote, .applicationNote, .applicationStage, .interviewFeedback:
+                    try await sender.linkedIn.deleteSubRecords(Self.subResource(resource), parentID: parentID, ids: ids, context: context, application: application)
+                case .jobPosting: break  // never planned: jobs are closed, not deleted
+                }
+                anyCallSucceeded = true
+                for record in records { outcomes.append((record, .deleted)) }
+                if resource == .candidate { deletedCandidates += ids }
+                if resource == .application { deletedApplications += ids }
+            } catch let error as LinkedInError {
+                try await handle(error, records: records, call: "delete \(resource.rawValue)")
+            }
+        }
+    }
+
+    mutating func pollJobTasks() async throws {
+        let awaiting = try await sender.store.jobsAwaitingTasks(company: company)
+        guard !awaiting.isEmpty, try await reserve(records: 0) else { return }
+        do {
+            let statuses = try await sender.linkedIn.jobPostingTasks(awaiting.map(\.taskID), application: application)
+            anyCallSucceeded = true
+            for (record, task, hash) in awaiting {
+                switch statuses[task] {
+                case .succeeded?:
+                    outcomes.append((record, .synced(hash: hash)))
+                    newlySynced.append(record.key)
+                    observeLatency(record)
+                case .failed(let message)?:
+                    outcomes.append((record, .refused(reason: "LinkedIn could not publish the job: \(message)")))
+                case .pending?, nil:
+                    continue
+                }
+            }
+        } catch let error as LinkedInError {
+            try await handle(error, records: [], call: "poll job tasks")
+        }
+    }
+
+    /// Takes quota for one call; when there is none, the round stops and says when to come back.
+    mutating func reserve(records: Int) async throws -> Bool {
+        switch try await sender.quota.reserve(company: company, records: records) {
+        case .granted:
+            return true
+        case .waitUntil(let date):
+            stop = .waitUntil(date)
+            Counter(label: "rsc_linkedin_quota_waits_total").increment()
+            return false
+        }
+    }
+
+    mutating func handle(_ error: LinkedInError, records: [DirtyRecord], call: String) async throws {
+        Counter(label: "rsc_linkedin_call_errors_total", dimensions: [("kind", Self.kindName(error.kind))]).increment()
+        switch error.kind {
+        case .rateLimited(let retryAfter):
+            let delay = retryAfter.map { Duration.seconds($0) } ?? sender.backoff.delay(attempt: (records.map(\.attempts).max() ?? 0) + 1)
+            Counter(label: "rsc_linkedin_rate_limited_total").increment()
+            logger.warning("LinkedIn answered 429", metadata: ["call": "\(call)", "retryAfterSeconds": "\(retryAfter.map(String.init) ?? "-")"])
+            for record in records { outcomes.append((record, .retryLater(after: delay, reason: "LinkedIn asked us to slow down"))) }
+            stop = .waitUntil(sender.now().addingTimeInterval(Self.seconds(delay)))
+        case .transient, .unreadable:
+            let attempt = (records.map(\.attempts).max() ?? 0) + 1
+            let delay = sender.backoff.delay(attempt: attempt)
+            logger.warning("LinkedIn call failed; will retry", metadata: ["call": "\(call)", "error": "\(error)", "attempt": "\(attempt)"])
+            for record in records { outcomes.append((record, .retryLater(after: delay, reason: "LinkedIn unavailable: \(error.message)"))) }
+            stop = .waitUntil(sender.now().addingTimeInterval(Self.seconds(delay)))
+        case .accessLost:
+            logger.error("LinkedIn access lost; company parked", metadata: ["call": "\(call)", "status": "\(error.status.map(String.init) ?? "-")"])
+            try await sender.store.park(company: company, reason: "LinkedIn access lost (\(error.status.map(String.init) ?? "auth")): \(error.message)", for: sender.parkFor)
+            stop = .waitUntil(sender.now().addingTimeInterval(Self.seconds(sender.parkFor)))
+        case .rejected:
+            for record in records { outcomes.append((record, .refused(reason: "LinkedIn refused the call (\(error.status ?? 400)): \(error.message)"))) }
+        }
+    }
+
+    func observeLatency(_ record: DirtyRecord) {
+        guard let occurred = record.changeOccurredAt, record.priority == 0 else { return }
+        let seconds = max(0, sender.now().timeIntervalSince(occurred))
+        Timer(label: "rsc_sync_latency_seconds", dimensions: [("resource", record.key.resource.rawValue)])
+            .recordNanoseconds(Int64(seconds * 1_000_000_000))
+    }
+
+    func report() {
+        var counts: [String: Int] = [:]
+        for (record, outcome) in outcomes {
+            counts["\(record.key.resource.rawValue)|\(Self.outcomeName(outcome))", default: 0] += 1
+        }
+        for (key, count) in counts {
+            let parts = key.split(separator: "|").map(String.init)
+            Counter(label: "rsc_linkedin_records_total", dimensions: [("resource", parts[0]), ("outcome", parts[1])]).increment(by: count)
+        }
+    }
+
+    static func subResource(_ resource: LinkedInResource) -> LinkedInClient.SubResource {
+        switch resource {
+        case .candidateNote: .candidateNotes
+        case .applicationNote: .applicationNotes
+        case .applicationStage: .stages
+        default: .interviewFeedback
+        }
+    }
+
+    static func outcomeName(_ outcome: RecordOutcome) -> String {
+        switch outcome {
+        case .synced: "synced"
+        case .deleted: "deleted"
+        case .notMatched: "not_matched"
+        case .waiting: "waiting"
+        case .skipped: "skipped"
+        case .refused: "failed"
+        case .jobSubmitted: "submitted"
+        case .retryLater: "retry"
+        }
+    }
+
+    static func kindName(_ kind: LinkedInError.Kind) -> String {
+        switch kind {
+        case .rateLimited: "rate_limited"
+        case .transient: "transient"
+        case .accessLost: "access_lost"
+        case .rejected: "rejected"
+        case .unreadable: "unreadable"
+        }
+    }
+
+    static func seconds(_ duration: Duration) -> TimeInterval {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+}

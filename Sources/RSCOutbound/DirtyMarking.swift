@@ -1,0 +1,103 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+/// Which LinkedIn records a changed entity affects, marked dirty in the caller's transaction.
+///
+/// A job feeds its posting and every application's `atsJobPostingName`; a candidate feeds its record, its
+/// applications (name and email are copied into each) and what hangs under them; an application feeds its
+/// record, its stage records (one per stage entered, plus "Rejected") and what hangs under it; a stage
+/// rename feeds every stage record naming it; an interview its feedback record; a comment its note.
+enum DirtyMarking {
+    static func mark(changed: [ChangedEntity], priority: Int16, connection: PostgresConnection, logger: Logger) async throws -> Int {
+        guard !changed.isEmpty else { return 0 }
+        let companies = changed.map(\.companyID), types = changed.map(\.type), ids = changed.map(\.id)
+        let occurred = changed.map(\.occurredAt)
+        let rows = try await connection.query(
+            """
+            WITH changed(company_id, entity_type, entity_id, occurred_at) AS (
+                SELECT * FROM unnest(\(companies)::text[], \(types)::text[], \(ids)::text[], \(occurred)::timestamptz[])
+            ),
+            affected_applications(company_id, application_id, occurred_at) AS (
+                SELECT c.company_id, c.entity_id, c.occurred_at FROM changed c WHERE c.entity_type = 'job-applications'
+                UNION ALL
+                SELECT c.company_id, e.entity_id, c.occurred_at FROM changed c
+                JOIN entity_states e ON e.company_id = c.company_id AND e.entity_type = 'job-applications'
+                 AND e.relationships->'candidate'->'data'->>'id' = c.entity_id
+                WHERE c.entity_type = 'candidates'
+                UNION ALL
+                SELECT c.company_id, e.entity_id, c.occurred_at FROM changed c
+                JOIN entity_states e ON e.company_id = c.company_id AND e.entity_type = 'job-applications'
+                 AND e.relationships->'job'->'data'->>'id' = c.entity_id
+                WHERE c.entity_type = 'jobs'
+            ),
+            keys(company_id, resource, parent_id, record_id, occurred_at) AS (
+                SELECT company_id, 'job_posting', '', entity_id, occurred_at FROM changed WHERE entity_type = 'jobs'
+                UNION ALL
+                SELECT company_id, 'candidate', '', entity_id, occurred_at FROM changed WHERE entity_type = 'candidates'
+                UNION ALL
+                SELECT company_id, 'application', '', application_id, occurred_at FROM affected_applications
+                UNION ALL
+                -- stage records of affected applications
+                SELECT a.company_id, 'application_stage', a.application_id, s.stage_id, a.occurred_at
+                FROM affected_applications a
+                JOIN application_stage_entries s ON s.company_id = a.company_id AND s.application_id = a.application_id
+                UNION ALL
+                -- "Rejected": when the application is rejected (clearing an earlier one is covered below)
+                SELECT a.company_id, 'application_stage', a.application_id, 'rejected', a.occurred_at
+                FROM affected_applications a
+                JOIN entity_states e ON e.company_id = a.company_id AND e.entity_type = 'job-applications' AND e.entity_id = a.application_id
+                WHERE e.attributes->>'rejected-at' IS NOT NULL
+                UNION ALL
+                -- everything already known under an affected application (notes, stages, feedback)
+                SELECT r.company_id, r.resource, r.parent_id, r.record_id, a.occurred_at
+                FROM affected_applications a
+                JOIN linkedin_records r ON r.company_id = a.company_id AND r.parent_id = a.application_id
+                 AND r.resource IN ('application_note', 'application_stage', 'interview_feedback')
+                UNION ALL
+                -- notes under a changed candidate
+                SELECT r.company_id, r.resource, r.parent_id, r.record_id, c.occurred_at
+                FROM changed c
+                JOIN linkedin_records r ON r.company_id = c.company_id AND r.parent_id = c.entity_id AND r.resource = 'candidate_note'
+                WHERE c.entity_type = 'candidates'
+                UNION ALL
+                -- a renamed stage: every application that entered it
+                SELECT c.company_id, 'application_stage', s.application_id, s.stage_id, c.occurred_at
+                FROM changed c
+                JOIN application_stage_entries s ON s.company_id = c.company_id AND s.stage_id = c.entity_id
+                WHERE c.entity_type = 'stages'
+                UNION ALL
+                SELECT c.company_id, 'interview_feedback', COALESCE(e.relationships->'job-application'->'data'->>'id', ''), c.entity_id, c.occurred_at
+                FROM changed c
+                JOIN entity_states e ON e.company_id = c.company_id AND e.entity_type = 'interviews' AND e.entity_id = c.entity_id
+                WHERE c.entity_type = 'interviews'
+                UNION ALL
+                SELECT c.company_id,
+                       CASE WHEN e.relationships->'job-application'->'data'->>'id' IS NULL THEN 'candidate_note' ELSE 'application_note' END,
+                       COALESCE(e.relationships->'job-application'->'data'->>'id', e.relationships->'candidate'->'data'->>'id', ''),
+                       c.entity_id, c.occurred_at
+                FROM changed c
+                JOIN entity_states e ON e.company_id = c.company_id AND e.entity_type = 'comments' AND e.entity_id = c.entity_id
+                WHERE c.entity_type = 'comments'
+            )
+            INSERT INTO linkedin_records (company_id, resource, parent_id, record_id, dirty, dirty_since, change_occurred_at, priority)
+            SELECT company_id, resource, parent_id, record_id, true, now(), min(occurred_at), \(priority)::int2
+            FROM keys GROUP BY company_id, resource, parent_id, record_id
+            ON CONFLICT (company_id, resource, parent_id, record_id) DO UPDATE
+            SET dirty = true,
+                change_seq = linkedin_records.change_seq + 1,
+                dirty_since = COALESCE(linkedin_records.dirty_since, EXCLUDED.dirty_since),
+                change_occurred_at = LEAST(linkedin_records.change_occurred_at, EXCLUDED.change_occurred_at),
+                priority = LEAST(linkedin_records.priority, EXCLUDED.priority),
+                next_attempt_at = LEAST(linkedin_records.next_attempt_at, now()),
+                attempts = 0,
+                updated_at = now()
+            RETURNING 1
+            """,
+            logger: logger
+        )
+        var count = 0
+        for try await _ in rows { count += 1 }
+        return count
+    }
+}

@@ -1,0 +1,119 @@
+import Foundation
+import Logging
+import Metrics
+import PostgresNIO
+import RSCLinkedInClient
+import RSCRetry
+import RSCStore
+import ServiceLifecycle
+
+/// Drains dirty records to LinkedIn for every company, decoupled from Kafka consumption: a slow or
+/// parked company never holds up a partition or another company. Each company is sent by one replica at
+/// a time (a lease in PostgreSQL), one call at a time; up to `concurrentCompanies` companies in parallel.
+public struct LinkedInSender: Service {
+    public struct Settings: Sendable {
+        public var concurrentCompanies = 8
+        /// How often to look for due work when there was none (the latency floor).
+        public var idlePoll: Duration = .milliseconds(100)
+        public var leaseTTL: Duration = .seconds(60)
+        /// How long a company whose LinkedIn access failed waits before the next try.
+        public var parkFor: Duration = .seconds(15 * 60)
+        public var backoff = ExponentialBackoff(initial: .seconds(1), maximum: .seconds(300))
+        public var quota = LinkedInQuota.Limits.linkedIn
+        public init() {}
+    }
+
+    let store: SyncRecordStore
+    let sender: CompanySender
+    let settings: Settings
+    let owner: String
+    let logger: Logger
+
+    public init(
+        postgres: PostgresClient, linkedIn: LinkedInClient, companies: CompanyStore, settings: Settings = Settings(),
+        now: @escaping @Sendable () -> Date = { Date() }, logger: Logger
+    ) {
+        let store = SyncRecordStore(client: postgres, logger: logger)
+        self.store = store
+        self.sender = CompanySender(
+            store: store, quota: LinkedInQuota(client: postgres, limits: settings.quota, logger: logger),
+            linkedIn: linkedIn, companies: companies, backoff: settings.backoff, parkFor: settings.parkFor, now: now, logger: logger
+        )
+        self.settings = settings
+        self.owner = "\(ProcessInfo.processInfo.hostName)/\(ProcessInfo.processInfo.processIdentifier)/\(UUID().uuidString.prefix(8))"
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        let busy = BusyCompanies()
+        await withDiscardingTaskGroup { group in
+            while !Task.isShuttingDownGracefully && !Task.isCancelled {
+                var started = 0
+                do {
+                    let due = try await store.companiesWithWork(limit: settings.concurrentCompanies * 4)
+                    for company in due where await busy.count < settings.concurrentCompanies {
+                        guard await busy.begin(company) else { continue }
+                        guard try await store.claim(company: company, owner: owner, ttl: settings.leaseTTL) else {
+                            await busy.end(company, until: nil)
+                            continue
+                        }
+                        started += 1
+                        group.addTask { await drain(company, busy: busy) }
+                    }
+                } catch {
+                    logger.error("could not look for due work", metadata: ["error": "\(String(describing: error))"])
+                }
+                if started == 0 { try? await Task.sleep(for: settings.idlePoll) }
+            }
+        }
+        logger.info("LinkedIn sender stopped")
+    }
+
+    /// Rounds for one company until it has nothing due, must wait, or shutdown begins; then the lease goes.
+    func drain(_ company: String, busy: BusyCompanies) async {
+        var until: Date?
+        do {
+            rounds: while !Task.isShuttingDownGracefully && !Task.isCancelled {
+                // A round is safe to abandon: whatever it did not record stays dirty and is sent again.
+                let result = try await cancelWhenGracefulShutdown { try await sender.runRound(company: company) }
+                switch result {
+                case .progressed:
+                    _ = try await store.claim(company: company, owner: owner, ttl: settings.leaseTTL)
+                case .idle:
+                    break rounds
+                case .waitUntil(let date):
+                    until = date
+                    break rounds
+                }
+            }
+        } catch is CancellationError {
+            logger.info("send round abandoned for shutdown", metadata: ["company": "\(company)"])
+        } catch {
+            logger.error("send round failed", metadata: ["company": "\(company)", "error": "\(String(describing: error))"])
+            until = Date().addingTimeInterval(5)
+        }
+        try? await store.release(company: company, owner: owner)
+        await busy.end(company, until: until)
+    }
+}
+
+/// Companies this replica is sending for, and those it should leave alone until a time.
+actor BusyCompanies {
+    private var running: Set<String> = []
+    private var resting: [String: Date] = [:]
+
+    var count: Int { running.count }
+
+    func begin(_ company: String) -> Bool {
+        if running.contains(company) { return false }
+        if let until = resting[company], until > Date() { return false }
+        resting[company] = nil
+        running.insert(company)
+        return true
+    }
+
+    func end(_ company: String, until: Date?) {
+        running.remove(company)
+        if let until { resting[company] = until }
+    }
+}

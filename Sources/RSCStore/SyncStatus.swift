@@ -1,0 +1,84 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+/// Where a company's LinkedIn sync stands, per resource, as `rsc status` and the admin page show it.
+public struct SyncStatus: Sendable, Equatable {
+    public struct ResourceCounts: Sendable, Equatable {
+        public var resource: String
+        public var synced: Int
+        public var pending: Int
+        public var notMatched: Int
+        public var failed: Int
+        public var waiting: Int
+        public var skipped: Int
+    }
+
+    /// Records sharing one state and reason, e.g. 212 candidates "not matched: missing email".
+    public struct ReasonGroup: Sendable, Equatable {
+        public var resource: String
+        public var state: String
+        public var reason: String
+        public var count: Int
+    }
+
+    public var resources: [ResourceCounts]
+    public var reasons: [ReasonGroup]
+    /// When the oldest change LinkedIn has not seen yet was made (nil: nothing pending).
+    public var oldestPendingSince: Date?
+    public var lastSuccessAt: Date?
+    /// What the database clock says now, to turn `oldestPendingSince` into an age.
+    public var asOf: Date
+
+    public var oldestPendingAge: TimeInterval? { oldestPendingSince.map { asOf.timeIntervalSince($0) } }
+
+    public static func load(company: String, client: PostgresClient, logger: Logger) async throws -> SyncStatus {
+        var resources: [ResourceCounts] = []
+        let counts = try await client.query(
+            """
+            SELECT resource,
+                   count(*) FILTER (WHERE state = 'synced' AND NOT dirty)::int,
+                   count(*) FILTER (WHERE dirty)::int,
+                   count(*) FILTER (WHERE state = 'not_matched' AND NOT dirty)::int,
+                   count(*) FILTER (WHERE state = 'failed' AND NOT dirty)::int,
+                   count(*) FILTER (WHERE state = 'waiting' AND NOT dirty)::int,
+                   count(*) FILTER (WHERE state IN ('skipped', 'deleted') AND NOT dirty)::int
+            FROM linkedin_records WHERE company_id = \(company)
+            GROUP BY resource ORDER BY resource
+            """,
+            logger: logger
+        )
+        for try await (resource, synced, pending, notMatched, failed, waiting, skipped) in counts.decode((String, Int, Int, Int, Int, Int, Int).self) {
+            resources.append(ResourceCounts(resource: resource, synced: synced, pending: pending, notMatched: notMatched, failed: failed, waiting: waiting, skipped: skipped))
+        }
+        var reasons: [ReasonGroup] = []
+        let grouped = try await client.query(
+            """
+            SELECT resource, state, COALESCE(state_reason, ''), count(*)::int
+            FROM linkedin_records
+            WHERE company_id = \(company) AND state IN ('not_matched', 'failed', 'waiting') AND NOT dirty
+            GROUP BY 1, 2, 3 ORDER BY 4 DESC, 1 LIMIT 25
+            """,
+            logger: logger
+        )
+        for try await (resource, state, reason, count) in grouped.decode((String, String, String, Int).self) {
+            reasons.append(ReasonGroup(resource: resource, state: state, reason: reason, count: count))
+        }
+        var oldest: Date?
+        var lastSuccess: Date?
+        var now = Date()
+        let summary = try await client.query(
+            """
+            SELECT (SELECT min(dirty_since) FROM linkedin_records WHERE company_id = \(company) AND dirty),
+                   (SELECT last_sync_success_at FROM companies WHERE company_id = \(company)), now()
+            """,
+            logger: logger
+        )
+        for try await (pendingSince, success, databaseNow) in summary.decode((Date?, Date?, Date).self) {
+            oldest = pendingSince
+            lastSuccess = success
+            now = databaseNow
+        }
+        return SyncStatus(resources: resources, reasons: reasons, oldestPendingSince: oldest, lastSuccessAt: lastSuccess, asOf: now)
+    }
+}

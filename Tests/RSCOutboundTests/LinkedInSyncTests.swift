@@ -1,0 +1,192 @@
+import Foundation
+import PostgresNIO
+import RSCChangeEvents
+import RSCLinkedInSimulator
+@testable import RSCOutbound
+import RSCTestSupport
+import Testing
+
+@Suite("outbound sync to the LinkedIn simulator")
+struct LinkedInSyncTests {
+    @Test("a company's history reaches LinkedIn: job, candidate, application, stages with Rejected, feedback, notes — not private comments")
+    func fullMapping() async throws {
+        try await SyncHarness.run { harness in
+            let events = EventFactory()
+            try await harness.apply([
+                events.job("j-1"), events.stage("s-1", name: "Inbox", job: "j-1"), events.stage("s-2", name: "Phone screen", job: "j-1"),
+                events.candidate("c-1"),
+                events.application("a-1", candidate: "c-1", job: "j-1", stage: "s-1", changedAt: "2026-10-04T08:00:00Z"),
+            ])
+            try await harness.apply([events.application("a-1", candidate: "c-1", job: "j-1", stage: "s-2", rejected: true)])
+            try await harness.apply([
+                events.interview("i-1", candidate: "c-1", application: "a-1"),
+                events.comment("m-1", candidate: "c-1", application: "a-1"),
+                events.comment("m-2", candidate: "c-1", application: nil),
+                events.comment("m-3", candidate: "c-1", application: "a-1", private: true),
+            ])
+            try await harness.drain()
+
+            #expect(await harness.held(.simpleJobPostings).count == 1)
+            #expect(await harness.held(.atsCandidates).count == 1)
+            let application = try #require(await harness.held(.atsApplications).values.first)
+            #expect(application["atsJobPostingName"]?.stringValue == "Backend Engineer")
+            #expect(application["candidateEmail"]?.stringValue == "asa@example.com")
+            #expect(application["dispositionReason"]?.stringValue == "Position filled")
+            let stages = await harness.held(.atsApplicationStages)
+            #expect(Set(stages.values.compactMap { $0["stage"]?.stringValue }) == ["Inbox", "Phone screen", "Rejected"])
+            #expect(await harness.held(.atsApplicationInterviewFeedback).count == 1)
+            #expect(await harness.held(.atsApplicationNotes).count == 1)
+            #expect(await harness.held(.atsCandidateNotes).count == 1)
+            #expect(try await harness.state("application_note", "m-3", parent: "a-1")?.0 == "skipped")
+
+            // The person URN LinkedIn matched is stored (certification RSC-204).
+            let members = try await harness.client.query("SELECT person_urn FROM candidate_members WHERE candidate_id = 'c-1'", logger: harness.logger)
+                .decode(String.self).reduce(into: [String]()) { $0.append($1) }
+            #expect(members.count == 1 && members[0].hasPrefix("urn:li:person:"))
+        }
+    }
+
+    @Test("an unchanged record is not sent again, and a changed one is sent once")
+    func unchangedSkipped() async throws {
+        try await SyncHarness.run { harness in
+            let events = EventFactory()
+            try await harness.apply([events.candidate("c-1")])
+            try await harness.drain()
+            let before = await harness.simulator.state.requestLog().filter { $0.method == "PUT" }.count
+            try await harness.apply([events.candidate("c-1")])  // newer version, same content
+            try await harness.drain()
+            #expect(await harness.simulator.state.requestLog().filter { $0.method == "PUT" }.count == before)
+            try await harness.apply([events.candidate("c-1", first: "Åsa-Maria")])
+            try await harness.drain()
+            #expect(await harness.simulator.state.requestLog().filter { $0.method == "PUT" }.count == before + 1)
+            #expect(await harness.held(.atsCandidates).values.first?["firstName"]?.stringValue == "Åsa-Maria")
+        }
+    }
+
+    @Test("an application that arrives before its candidate and job is sent once they are there")
+    func outOfOrder() async throws {
+        try await SyncHarness.run { harness in
+            let events = EventFactory()
+            try await harness.apply([events.application("a-1", candidate: "c-1", job: "j-1", stage: "s-1")])
+            try await harness.drain()
+            #expect(await harness.held(.atsApplications).isEmpty)
+            #expect(try await harness.state("application", "a-1")?.0 == "waiting")
+            try await harness.apply([events.candidate("c-1")])
+            try await harness.apply([events.job("j-1")])
+            try await harness.apply([events.stage("s-1", name: "Inbox", job: "j-1")])
+            try await harness.drain()
+            #expect(await harness.held(.atsApplications).count == 1)
+            #expect(await harness.held(.atsApplicationStages).count == 1)
+        }
+    }
+
+    @Test("a candidate without email is not matched, with the reason, and nothing of it is sent")
+    func notMatched() async throws {
+        try await SyncHarness.run { harness in
+            let events = EventFactory()
+            try await harness.apply([events.job("j-1"), events.candidate("c-1", email: nil), events.application("a-1", candidate: "c-1", job: "j-1", stage: "s-1")])
+            try await harness.drain()
+            #expect(await harness.held(.atsCandidates).isEmpty)
+            #expect(await harness.held(.atsApplications).isEmpty)
+            let state = try await harness.state("candidate", "c-1")
+            #expect(state?.0 == "not_matched")
+            #expect(state?.1 == "not matched: missing email")
+            // Adding the email later sends the candidate and its application.
+            try await harness.apply([events.candidate("c-1", email: "late@example.com")])
+            try await harness.drain()
+            #expect(await harness.held(.atsCandidates).count == 1)
+            #expect(await harness.held(.atsApplications).count == 1)
+        }
+    }
+
+    @Test("a destroyed candidate is deleted from LinkedIn with everything under it")
+    func destroyCascades() async throws {
+        try await SyncHarness.run { harness in
+            let events = EventFactory()
+            try await harness.apply([events.job("j-1"), events.candidate("c-1"), events.stage("s-1", name: "Inbox", job: "j-1"),
+                                     events.application("a-1", candidate: "c-1", job: "j-1", stage: "s-1"),
+                                     events.comment("m-1", candidate: "c-1", application: "a-1")])
+            try await harness.drain()
+            #expect(await harness.held(.atsApplicationNotes).count == 1)
+            try await harness.apply([events.destroy("candidates", "c-1")])
+            try await harness.drain()
+            #expect(await harness.held(.atsCandidates).isEmpty)
+            #expect(await harness.held(.atsApplications).isEmpty)
+            #expect(await harness.held(.atsApplicationNotes).isEmpty)
+            #expect(await harness.simulator.state.requestLog().filter { $0.method == "DELETE" }.count == 1)
+        }
+    }
+
+    @Test("a stage rename re-sends the stage records that name it")
+    func stageRename() async throws {
+        try await SyncHarness.run { harness in
+            let events = EventFactory()
+            try await harness.apply([events.job("j-1"), events.candidate("c-1"), events.candidate("c-2", email: "b@example.com"),
+                                     events.stage("s-2", name: "Phone screen", job: "j-1"),
+                                     events.application("a-1", candidate: "c-1", job: "j-1", stage: "s-2"),
+                                     events.application("a-2", candidate: "c-2", job: "j-1", stage: "s-2")])
+            try await harness.drain()
+            try await harness.apply([events.stage("s-2", name: "Technical interview", job: "j-1")])
+            try await harness.drain()
+            let names = await harness.held(.atsApplicationStages).values.compactMap { $0["stage"]?.stringValue }
+            #expect(names == ["Technical interview", "Technical interview"])
+        }
+    }
+
+    @Test("a 429 storm and 5xx bursts end with everything on LinkedIn")
+    func throttlingAndErrors() async throws {
+        try await SyncHarness.run { harness in
+            let events = EventFactory()
+            await harness.simulator.state.forceThrottle(nextCalls: 5, retryAfterSeconds: 1)
+            await harness.simulator.state.setFaults(FaultConfiguration(serverErrorRate: 0.3, seed: 7))
+            try await harness.apply((1...250).map { events.candidate("c-\($0)", email: "c\($0)@example.com") })
+            try await harness.drain(timeout: .seconds(90))
+            #expect(await harness.held(.atsCandidates).count == 250)
+            #expect(await harness.simulator.state.throttledCount() == 5)
+            #expect(await harness.simulator.state.injectedServerErrorCount() > 0)
+        }
+    }
+
+    @Test("the company's quota is held: records are paced and LinkedIn never answers 429")
+    func quotaHeld() async throws {
+        var configuration = LinkedInSimulatorConfiguration()
+        configuration.recordsPerWindow = 150
+        configuration.recordWindow = .seconds(2)
+        try await SyncHarness.run(simulatorConfiguration: configuration, quota: .init(recordsPerWindow: 150, window: .seconds(2), callsPerDay: 100_000)) { harness in
+            let events = EventFactory()
+            try await harness.apply((1...400).map { events.candidate("c-\($0)", email: "c\($0)@example.com") })
+            let started = ContinuousClock.now
+            try await harness.drain(timeout: .seconds(60))
+            #expect(await harness.held(.atsCandidates).count == 400)
+            #expect(await harness.simulator.state.throttledCount() == 0)
+            // 400 records at 150 per 2 s cannot finish in under 4 s.
+            #expect(ContinuousClock.now - started >= .seconds(4))
+        }
+    }
+
+    @Test("lost LinkedIn access parks the company with a reason, and another company is not held up")
+    func parked() async throws {
+        try await SyncHarness.run(companies: ["1842", "2077"]) { harness in
+            _ = await harness.simulator.state.revokeTokens(clientID: "client-1842")
+            let first = EventFactory(company: "1842"), second = EventFactory(company: "2077")
+            try await harness.apply([first.candidate("c-1")])
+            try await harness.apply([second.candidate("c-9", email: "zoe@example.org")])
+            let result = try await harness.sender.runRound(company: "1842")
+            guard case .waitUntil = result else {
+                Issue.record("a parked company must wait, got \(result)")
+                return
+            }
+            let status = try await harness.client.query("SELECT status, status_reason FROM companies WHERE company_id = '1842'", logger: harness.logger)
+                .decode((String, String?).self).reduce(into: [(String, String?)]()) { $0.append($1) }
+            #expect(status.first?.0 == "parked")
+            #expect(status.first?.1?.contains("LinkedIn access lost") == true)
+            try await harness.drain("2077")
+            #expect(await harness.held(.atsCandidates, "2077").count == 1)
+            // Access restored: after the pause the company syncs again and is active.
+            _ = await harness.simulator.state.restoreTokens(clientID: "client-1842")
+            try await harness.client.query("UPDATE companies SET parked_until = now() WHERE company_id = '1842'", logger: harness.logger)
+            try await harness.drain("1842")
+            #expect(await harness.held(.atsCandidates, "1842").count == 1)
+        }
+    }
+}
