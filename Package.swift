@@ -104,16 +104,26 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
             ]
         ),
+        // A faithful LinkedIn RSC API on loopback: sandbox, demo, tests and benchmarks.
+        .target(
+            name: "RSCLinkedInSimulator",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         // The embedded stack: throwaway PostgreSQL server and librdkafka's mock Kafka cluster.
         .target(
             name: "RSCSandbox",
-            dependencies: ["RSCKafka", "RSCChangeEvents", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["RSCKafka", "RSCChangeEvents", "RSCLinkedInSimulator", .product(name: "Logging", package: "swift-log")]
         ),
         .executableTarget(
             name: "rsc",
             dependencies: [
                 "RSCConfiguration", "RSCStore", "RSCSecrets", "RSCKafka", "RSCSandbox", "RSCChangeEvents",
-                "RSCObservability", "RSCOutbound",
+                "RSCObservability", "RSCOutbound", "RSCLinkedInSimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -134,7 +144,7 @@ let package = Package(
         .target(
             name: "RSCTestSupport",
             dependencies: [
-                "RSCSandbox", "RSCStore", "RSCKafka",
+                "RSCSandbox", "RSCStore", "RSCKafka", "RSCLinkedInSimulator",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -144,6 +154,15 @@ let package = Package(
         .testTarget(name: "RSCConfigurationTests", dependencies: ["RSCConfiguration"]),
         .testTarget(name: "RSCSecretsTests", dependencies: ["RSCSecrets"]),
         .testTarget(name: "RSCRetryTests", dependencies: ["RSCRetry"]),
+        .testTarget(
+            name: "RSCLinkedInSimulatorTests",
+            dependencies: [
+                "RSCLinkedInSimulator",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(
             name: "RSCLinkedInMappingTests",
             dependencies: ["RSCLinkedInMapping", "RSCLinkedInClient", "RSCChangeEvents"],
@@ -156,13 +175,15 @@ let package = Package(
         .testTarget(
             name: "RSCOutboundTests",
             dependencies: [
-                "RSCOutbound", "RSCChangeEvents", "RSCKafka", "RSCTestSupport",
+                "RSCOutbound", "RSCChangeEvents", "RSCKafka", "RSCTestSupport", "RSCLinkedInSimulator", "RSCLinkedInClient",
+                "RSCLinkedInMapping", "RSCStore", "RSCSecrets",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
         .testTarget(
             name: "ProcessTests",
-            dependencies: ["RSCTestSupport", "RSCKafka", "RSCSandbox", "RSCChangeEvents", "RSCStore"]
+            dependencies: ["RSCTestSupport", "RSCKafka", "RSCSandbox", "RSCChangeEvents", "RSCStore", "RSCLinkedInSimulator"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import Logging
+import RSCLinkedInSimulator
 import RSCSandbox
 import UnixSignals
 
@@ -7,7 +9,7 @@ struct DevCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dev",
         abstract: "The embedded stack for development, the demo, tests and benchmarks (loopback only).",
-        subcommands: [Kafka.self, Postgres.self]
+        subcommands: [Kafka.self, Postgres.self, LinkedIn.self]
     )
 
     /// Prints `line` alone on stdout, flushed at once so a script reading the pipe sees it.
@@ -45,6 +47,45 @@ struct DevCommand: AsyncParsableCommand {
             DevCommand.announce("DATABASE_URL=\(postgres.url)")
             await DevCommand.waitForTermination()
             postgres.stop()
+        }
+    }
+
+    struct LinkedIn: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "linkedin",
+            abstract: "Start the LinkedIn RSC simulator on loopback; print LINKEDIN_API_URL=… and LINKEDIN_OAUTH_URL=…; run until SIGTERM/SIGINT.",
+            discussion: "Inspect it under /_simulator/ (records, requests, stats, faults). See docs/linkedin-simulator.md."
+        )
+
+        @Option(help: "Port (0: a free one).") var port = 0
+        @Option(name: .customLong("records-per-window"), help: "Records per child application per window (LinkedIn: 10000).") var recordsPerWindow = 10_000
+        @Option(name: .customLong("window-seconds"), help: "Length of the record window (LinkedIn: 60).") var windowSeconds = 60
+        @Option(name: .customLong("calls-per-day"), help: "Calls per child application per day (LinkedIn: 100000).") var callsPerDay = 100_000
+        @Option(name: .customLong("register"), help: "CLIENT_ID:CLIENT_SECRET:ORGANIZATION_NUMBER — a child application to create at start (repeatable).")
+        var applications: [String] = []
+
+        func run() async throws {
+            var configuration = LinkedInSimulatorConfiguration()
+            configuration.port = port
+            configuration.recordsPerWindow = recordsPerWindow
+            configuration.recordWindow = .seconds(windowSeconds)
+            configuration.callsPerDay = callsPerDay
+            var logger = Logger(label: "rsc.linkedin-simulator") { StreamLogHandler.standardError(label: $0) }
+            logger.logLevel = .warning
+            let simulator = LinkedInSimulator(configuration: configuration, logger: logger)
+            for application in applications {
+                let parts = application.split(separator: ":", maxSplits: 2).map(String.init)
+                guard parts.count == 3 else { throw ValidationError("--register takes CLIENT_ID:CLIENT_SECRET:ORGANIZATION_NUMBER") }
+                await simulator.registerApplication(clientID: parts[0], clientSecret: parts[1], organization: parts[2])
+            }
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await simulator.run() }
+                let bound = try await simulator.waitUntilListening()
+                DevCommand.announce("LINKEDIN_API_URL=http://127.0.0.1:\(bound)")
+                DevCommand.announce("LINKEDIN_OAUTH_URL=http://127.0.0.1:\(bound)/oauth/v2/accessToken")
+                await DevCommand.waitForTermination()
+                group.cancelAll()
+            }
         }
     }
 }

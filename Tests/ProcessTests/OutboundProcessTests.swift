@@ -15,15 +15,17 @@ import Testing
 struct OutboundProcessTests {
     let logger = TestPostgres.logger
 
-    static func event(_ id: Int, version: Int64, company: String = "1842") -> [UInt8] {
+    static func event(_ id: Int, version: Int64, company: String = "1842", name: String = "Zoë") -> [UInt8] {
         Array(#"""
         {"event_id":"ev-\#(id)-\#(version)","event":"candidate.update","company_id":"\#(company)","occurred_at":"2026-11-27T10:15:02.123Z",
-         "version":\#(version),"data":{"id":"\#(id)","type":"candidates","attributes":{"first-name":"Zoë","last-name":"Ødegård","email":"c\#(id)@example.com"}}}
+         "version":\#(version),"data":{"id":"\#(id)","type":"candidates","attributes":{"first-name":"\#(name)","last-name":"Ødegård","email":"c\#(id)@example.com"}}}
         """#.utf8)
     }
 
-    static func environment(databaseURL: String, brokers: String, metricsPort: Int, grace: Int) -> [String: String] {
+    static func environment(databaseURL: String, brokers: String, metricsPort: Int, grace: Int, linkedIn: TestLinkedIn.Endpoints? = nil) -> [String: String] {
         [
+            "LINKEDIN_API_URL": linkedIn?.api.absoluteString ?? "http://127.0.0.1:9",
+            "LINKEDIN_OAUTH_URL": linkedIn?.oauth.absoluteString ?? "http://127.0.0.1:9/oauth/v2/accessToken",
             "DATABASE_URL": databaseURL,
             "KAFKA_BROKERS": brokers,
             "RSC_SECRET_KEY": Data(repeating: 9, count: 32).base64EncodedString(),

@@ -1,0 +1,43 @@
+import ArgumentParser
+import Foundation
+import RSCStore
+
+struct StatusCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status",
+        abstract: "A company's LinkedIn sync: per resource synced, pending, not matched, failed (with reasons), and the oldest pending change."
+    )
+
+    @Argument(help: "Teamtailor company id.") var companyID: String
+
+    func run() async throws {
+        let (company, status) = try await CommandEnvironment.withPostgres { client in
+            let company = try await CompanyStore(client: client, secrets: CommandEnvironment.secretBox(), logger: CommandEnvironment.logger).find(companyID)
+            return (company, try await SyncStatus.load(company: companyID, client: client, logger: CommandEnvironment.logger))
+        }
+        guard let company else { throw CompanyStoreError.notFound(companyID: companyID) }
+        print("company \(company.id): \(company.status.summary)\(company.statusReason.map { " — \($0)" } ?? "")")
+        let rows = [["RESOURCE", "SYNCED", "PENDING", "NOT MATCHED", "FAILED", "WAITING", "NOT SENT"]] + status.resources.map {
+            [$0.resource, "\($0.synced)", "\($0.pending)", "\($0.notMatched)", "\($0.failed)", "\($0.waiting)", "\($0.skipped)"]
+        }
+        print(TextTable.render(rows))
+        if let age = status.oldestPendingAge {
+            print("oldest pending change: \(Self.duration(age)) old")
+        } else {
+            print("nothing pending")
+        }
+        if let success = status.lastSuccessAt { print("last successful LinkedIn call: \(success.formatted(.iso8601))") }
+        if !status.reasons.isEmpty {
+            print("\nwhy records are not on LinkedIn:")
+            print(TextTable.render([["COUNT", "RESOURCE", "STATE", "REASON"]] + status.reasons.map {
+                ["\($0.count)", $0.resource, $0.state, $0.reason]
+            }))
+        }
+    }
+
+    static func duration(_ seconds: TimeInterval) -> String {
+        if seconds < 120 { return "\(Int(seconds)) s" }
+        if seconds < 7_200 { return "\(Int(seconds / 60)) min" }
+        return String(format: "%.1f h", seconds / 3_600)
+    }
+}
