@@ -78,7 +78,8 @@ public enum RFC3339 {
         return try? Date(text, strategy: .iso8601)
     }
 
+    /// UTC with milliseconds and `Z`, as the contract writes them.
     public static func format(_ date: Date) -> String {
-        date.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true))
+        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
     }
 }

@@ -53,3 +53,10 @@ public enum JSONValue: Sendable, Hashable, Codable {
         return nil
     }
 }
+
+extension JSONValue {
+    /// Parses JSON text quickly (one pass, no `Decodable` probing, which throws per nested value).
+    public static func parse(_ bytes: [UInt8]) throws -> JSONValue {
+        try JSONNode.parse(bytes).jsonValue
+    }
+}

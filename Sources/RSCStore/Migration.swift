@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import RSCConfiguration
 
 /// One SQL file under `schemas/postgres/`, named `NNNN_description.sql`; applied once, in order.
 public struct Migration: Sendable, Equatable {
@@ -21,24 +22,9 @@ public struct Migration: Sendable, Equatable {
 
 /// Finds and reads the migration files.
 public enum MigrationCatalog {
-    /// Where `schemas/` is: `RSC_SCHEMAS_DIR`, else `./schemas`, else `<executable>/../share/rsc/schemas`
-    /// (the container layout), else the source checkout this binary was built from (development and tests).
-    public static func schemasDirectory(environment: [String: String] = ProcessInfo.processInfo.environment) -> URL? {
-        var candidates: [URL] = []
-        if let explicit = environment["RSC_SCHEMAS_DIR"], !explicit.isEmpty {
-            return URL(fileURLWithPath: explicit, isDirectory: true)
-        }
-        candidates.append(URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent("schemas"))
-        let executable = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath()
-        candidates.append(executable.deletingLastPathComponent().appendingPathComponent("../share/rsc/schemas").standardized)
-        let checkout = URL(fileURLWithPath: #filePath)
-            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        candidates.append(checkout.appendingPathComponent("schemas"))
-        return candidates.first { url in
-            var isDirectory: ObjCBool = false
-            return FileManager.default.fileExists(atPath: url.appendingPathComponent("postgres").path, isDirectory: &isDirectory)
-                && isDirectory.boolValue
-        }
+    /// `schemas/` as `SchemasDirectory` finds it (with a `postgres/` folder in it).
+    public static func schemasDirectory() -> URL? {
+        SchemasDirectory.locate(containing: "postgres")
     }
 
     /// The migrations in `directory`, ordered by version; two files with one version are an error.
