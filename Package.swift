@@ -60,7 +60,7 @@ let package = Package(
             ]
         ),
         // The Teamtailor change-event contract: topic names and the event envelope.
-        .target(name: "RSCChangeEvents"),
+        .target(name: "RSCChangeEvents", dependencies: ["RSCConfiguration"]),
         // PostgreSQL: migrations and the company records.
         .target(
             name: "RSCStore",
@@ -96,7 +96,7 @@ let package = Package(
         .target(
             name: "RSCOutbound",
             dependencies: [
-                "RSCKafka", "RSCStore", "RSCChangeEvents", "RSCRetry", "RSCLinkedInMapping", "RSCLinkedInClient",
+                "RSCKafka", "RSCStore", "RSCChangeEvents", "RSCRetry", "RSCLinkedInMapping", "RSCLinkedInClient", "RSCConfiguration",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -154,6 +154,7 @@ let package = Package(
         .testTarget(name: "RSCConfigurationTests", dependencies: ["RSCConfiguration"]),
         .testTarget(name: "RSCSecretsTests", dependencies: ["RSCSecrets"]),
         .testTarget(name: "RSCRetryTests", dependencies: ["RSCRetry"]),
+        .testTarget(name: "RSCChangeEventsTests", dependencies: ["RSCChangeEvents"]),
         .testTarget(
             name: "RSCLinkedInSimulatorTests",
             dependencies: [

@@ -225,7 +225,7 @@ public final class LinkedInClient: Sendable {
         }
         let status = Int(response.status.code)
         let data = Data(bytes.readableBytesView)
-        let answer = data.isEmpty ? nil : try? JSONDecoder().decode(JSONValue.self, from: data)
+        let answer = data.isEmpty ? nil : try? JSONValue.parse(Array(data))
         if answer == nil && !data.isEmpty && (200..<300).contains(status) {
             throw LinkedInError(kind: .unreadable, status: status, message: "answer is not JSON", call: call)
         }

@@ -1,16 +1,32 @@
 import Foundation
 import RSCChangeEvents
+import RSCConfiguration
 import RSCKafka
 
-/// Turns a consumed message into a `ChangeEvent`, or into the reason it cannot be one.
+/// Turns a consumed message into a `ChangeEvent`, or into the reason it cannot be one: the contract's
+/// JSON Schema (`schemas/kafka/`), then what the schema cannot see (the topic and the message key).
 /// Pure: no I/O, so every rule is tested without a broker.
-public enum ChangeEventIntake {
+public struct ChangeEventIntake: Sendable {
     public enum Outcome: Sendable {
         case event(ChangeEvent)
         case deadLetter(DeadLetter)
     }
 
-    public static func read(_ message: KafkaMessage) -> Outcome {
+    let schema: ChangeEventSchema
+
+    public init(schema: ChangeEventSchema) {
+        self.schema = schema
+    }
+
+    /// The contract as this build ships it, or an error naming what is missing.
+    public static func loadDefault() throws -> ChangeEventIntake {
+        guard let directory = ChangeEventSchema.locateSchemasDirectory() else {
+            throw ConfigurationError(variable: "RSC_SCHEMAS_DIR", expected: "the folder holding kafka/\(ChangeEventSchema.relativePath.split(separator: "/").last ?? "")", isMissing: true)
+        }
+        return ChangeEventIntake(schema: try ChangeEventSchema(schemasDirectory: directory))
+    }
+
+    public func read(_ message: KafkaMessage) -> Outcome {
         func reject(_ errorClass: DeadLetter.ErrorClass, _ reason: String) -> Outcome {
             .deadLetter(DeadLetter(
                 topic: message.topic, partition: message.partition, offset: message.offset,
@@ -20,18 +36,19 @@ public enum ChangeEventIntake {
         guard let topic = ChangeTopic(rawValue: message.topic) else {
             return reject(.schemaViolation, "topic \(message.topic) is not a contract v1 change topic")
         }
-        guard (try? JSONSerialization.jsonObject(with: Data(message.value))) != nil else {
-            return reject(.invalidJSON, "value is not valid UTF-8 JSON")
-        }
         let event: ChangeEvent
-        do {
-            event = try ChangeEventDecoder.decode(message.value)
-        } catch let error as DecodingError {
-            return reject(.schemaViolation, describe(error))
-        } catch {
-            return reject(.schemaViolation, "envelope does not match contract v1")
+        switch schema.read(message.value) {
+        case .event(let read):
+            event = read
+        case .violations(let violations):
+            if violations.contains(where: { $0.rule == .invalidJSON }) {
+                return reject(.invalidJSON, "value is not valid UTF-8 JSON")
+            }
+            // Paths and rules only: the schema's messages never quote a value (values may be personal data).
+            let shown = violations.prefix(5).map(\.description).joined(separator: "; ")
+            return reject(.schemaViolation, violations.count > 5 ? "\(shown); and \(violations.count - 5) more" : shown)
         }
-        if let problem = violation(of: event, on: topic, key: message.keyString) {
+        if let problem = Self.violation(of: event, on: topic, key: message.keyString) {
             return reject(.schemaViolation, problem)
         }
         return .event(event)
@@ -52,23 +69,6 @@ public enum ChangeEventIntake {
             return "message key \(key) differs from company_id \(event.companyID) (record \(event.data.type)/\(event.data.id))"
         }
         return nil
-    }
-
-    /// Names the path and the problem, never the value (it may be personal data).
-    static func describe(_ error: DecodingError) -> String {
-        func path(_ context: DecodingError.Context) -> String {
-            let joined = context.codingPath.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
-            return joined.isEmpty ? "(root)" : joined
-        }
-        switch error {
-        case .keyNotFound(let key, let context):
-            let parent = path(context)
-            return "missing required field \(parent == "(root)" ? key.stringValue : parent + "." + key.stringValue)"
-        case .typeMismatch(let type, let context): return "field \(path(context)) is not of type \(type)"
-        case .valueNotFound(let type, let context): return "field \(path(context)) is null, expected \(type)"
-        case .dataCorrupted(let context): return "field \(path(context)) is malformed"
-        @unknown default: return "envelope does not match contract v1"
-        }
     }
 }
 

@@ -20,6 +20,7 @@ public struct OutboundConsumer: Service {
     }
 
     let consumer: KafkaConsumer
+    let intake: ChangeEventIntake
     let states: EntityStateStore
     let deadLetters: DeadLetterPublisher
     let companies: KnownCompanies
@@ -27,10 +28,11 @@ public struct OutboundConsumer: Service {
     let logger: Logger
 
     public init(
-        consumer: KafkaConsumer, states: EntityStateStore, deadLetters: DeadLetterPublisher,
+        consumer: KafkaConsumer, intake: ChangeEventIntake, states: EntityStateStore, deadLetters: DeadLetterPublisher,
         companies: KnownCompanies, settings: Settings = Settings(), logger: Logger
     ) {
         self.consumer = consumer
+        self.intake = intake
         self.states = states
         self.deadLetters = deadLetters
         self.companies = companies
@@ -107,7 +109,7 @@ public struct OutboundConsumer: Service {
         var events: [(ChangeEvent, KafkaMessage)] = []
         var rejected: [(DeadLetter, KafkaMessage)] = []
         for message in batch {
-            switch ChangeEventIntake.read(message) {
+            switch intake.read(message) {
             case .event(let event): events.append((event, message))
             case .deadLetter(let letter): rejected.append((letter, message))
             }

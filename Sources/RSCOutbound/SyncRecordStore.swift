@@ -38,7 +38,8 @@ struct SyncRecordStore: Sendable {
             """
             SELECT r.company_id FROM linkedin_records r
             JOIN companies c ON c.company_id = r.company_id
-            WHERE r.dirty AND r.next_attempt_at <= now()
+            -- due work, or job postings whose LinkedIn task is still to be read
+            WHERE ((r.dirty AND r.next_attempt_at <= now()) OR (r.job_task_id IS NOT NULL AND NOT r.dirty))
               AND c.status IN ('active', 'parked') AND c.organization_urn IS NOT NULL AND c.linkedin_client_id IS NOT NULL
               AND (c.parked_until IS NULL OR c.parked_until <= now())
             GROUP BY r.company_id
@@ -129,13 +130,12 @@ struct SyncRecordStore: Sendable {
             logger: logger
         )
         var lookup = EntityLookup()
-        let decoder = JSONDecoder()
+        func members(_ text: String) -> [String: JSONValue] {
+            if case .object(let object)? = try? JSONValue.parse(Array(text.utf8)) { return object }
+            return [:]
+        }
         for try await (type, id, deleted, attributes, relationships) in rows.decode((String, String, Bool, String, String).self) {
-            lookup.insert(TeamtailorEntity(
-                type: type, id: id, deleted: deleted,
-                attributes: (try? decoder.decode([String: JSONValue].self, from: Data(attributes.utf8))) ?? [:],
-                relationships: (try? decoder.decode([String: JSONValue].self, from: Data(relationships.utf8))) ?? [:]
-            ))
+            lookup.insert(TeamtailorEntity(type: type, id: id, deleted: deleted, attributes: members(attributes), relationships: members(relationships)))
         }
         let applications = list.filter { $0.type == "job-applications" }.map(\.id)
         if !applications.isEmpty {

@@ -82,6 +82,8 @@ public enum WorkerRuntime {
             await kafkaAdmin.close()
             logger.info("stopped")
             exit(0)
+        } catch let error as ConfigurationError {
+            exitWithConfigurationError(error)
         } catch {
             logger.critical("worker failed", metadata: ["error": "\(String(describing: error))"])
             exit(1)

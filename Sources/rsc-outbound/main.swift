@@ -29,6 +29,7 @@ await WorkerRuntime.run(name: "rsc-outbound", defaultGroupID: "rsc-outbound") { 
     return [
         OutboundConsumer(
             consumer: try KafkaConsumer(configuration: consumerConfiguration, logger: context.logger),
+            intake: try ChangeEventIntake.loadDefault(),
             states: EntityStateStore(client: context.postgres, logger: context.logger),
             deadLetters: DeadLetterPublisher(
                 producer: try KafkaProducer(configuration: producerConfiguration, logger: context.logger)
@@ -37,5 +38,6 @@ await WorkerRuntime.run(name: "rsc-outbound", defaultGroupID: "rsc-outbound") { 
             logger: context.logger
         ),
         LinkedInSender(postgres: context.postgres, linkedIn: linkedIn, companies: companies, settings: senderSettings, logger: context.logger),
+        PendingGauges(client: context.postgres, logger: context.logger),
     ]
 }

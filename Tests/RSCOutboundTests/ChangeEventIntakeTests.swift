@@ -6,6 +6,8 @@ import Testing
 
 @Suite("reading change messages")
 struct ChangeEventIntakeTests {
+    static let intake = try! ChangeEventIntake.loadDefault()
+
     static let candidate = #"""
     {"event_id":"5f0c2a52-8d3e-4a57-9d49-3c1c1f0e7b11","event":"candidate.update","company_id":"1842",
      "occurred_at":"2026-11-27T10:15:02.123Z","version":1764238502123456,
@@ -26,7 +28,7 @@ struct ChangeEventIntakeTests {
 
     @Test("the contract's example decodes with its Unicode name, version and timestamp")
     func example() throws {
-        guard case .event(let event) = ChangeEventIntake.read(message(Self.candidate)) else {
+        guard case .event(let event) = Self.intake.read(message(Self.candidate)) else {
             Issue.record("expected an event")
             return
         }
@@ -40,7 +42,7 @@ struct ChangeEventIntakeTests {
     @Test("a destroy event needs only id and type")
     func destroy() {
         let value = #"{"event_id":"e","event":"job.destroy","company_id":"7","occurred_at":"2026-11-27T10:15:02Z","version":5,"data":{"id":"1","type":"jobs"}}"#
-        guard case .event(let event) = ChangeEventIntake.read(message(value, topic: ChangeTopic.jobs.rawValue, key: "7")) else {
+        guard case .event(let event) = Self.intake.read(message(value, topic: ChangeTopic.jobs.rawValue, key: "7")) else {
             Issue.record("expected an event")
             return
         }
@@ -50,7 +52,7 @@ struct ChangeEventIntakeTests {
 
     @Test("not JSON is an invalid_json dead letter that keeps its position")
     func invalidJSON() throws {
-        let letter = try #require(deadLetter(ChangeEventIntake.read(message("{not json"))))
+        let letter = try #require(deadLetter(Self.intake.read(message("{not json"))))
         #expect(letter.errorClass == .invalidJSON)
         #expect(letter.topic == ChangeTopic.candidates.rawValue)
         #expect(letter.partition == 3)
@@ -60,24 +62,24 @@ struct ChangeEventIntakeTests {
     @Test("a missing field is named, and the value of a field never appears in the reason")
     func missingField() throws {
         let withoutVersion = Self.candidate.replacingOccurrences(of: #""version":1764238502123456,"#, with: "")
-        let letter = try #require(deadLetter(ChangeEventIntake.read(message(withoutVersion))))
+        let letter = try #require(deadLetter(Self.intake.read(message(withoutVersion))))
         #expect(letter.errorClass == .schemaViolation)
         #expect(letter.reason.contains("version"))
         let badDate = Self.candidate.replacingOccurrences(of: "2026-11-27T10:15:02.123Z", with: "asa@example.com")
-        let dated = try #require(deadLetter(ChangeEventIntake.read(message(badDate))))
+        let dated = try #require(deadLetter(Self.intake.read(message(badDate))))
         #expect(dated.reason.contains("occurred_at"))
         #expect(!dated.reason.contains("asa@example.com"))
     }
 
     @Test("an event on the wrong topic, with a foreign event name or a key that is not its company is refused")
     func contractRules() throws {
-        let onJobs = try #require(deadLetter(ChangeEventIntake.read(message(Self.candidate, topic: ChangeTopic.jobs.rawValue))))
+        let onJobs = try #require(deadLetter(Self.intake.read(message(Self.candidate, topic: ChangeTopic.jobs.rawValue))))
         #expect(onJobs.reason.contains("does not belong"))
         let renamed = Self.candidate.replacingOccurrences(of: "candidate.update", with: "candidate.merge")
-        #expect(deadLetter(ChangeEventIntake.read(message(renamed)))?.errorClass == .schemaViolation)
-        let otherKey = try #require(deadLetter(ChangeEventIntake.read(message(Self.candidate, key: "99"))))
+        #expect(deadLetter(Self.intake.read(message(renamed)))?.errorClass == .schemaViolation)
+        let otherKey = try #require(deadLetter(Self.intake.read(message(Self.candidate, key: "99"))))
         #expect(otherKey.reason.contains("differs from company_id"))
         let zero = Self.candidate.replacingOccurrences(of: "1764238502123456", with: "0")
-        #expect(deadLetter(ChangeEventIntake.read(message(zero)))?.errorClass == .schemaViolation)
+        #expect(deadLetter(Self.intake.read(message(zero)))?.errorClass == .schemaViolation)
     }
 }
