@@ -1,11 +1,14 @@
 import ArgumentParser
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import Logging
 import PostgresNIO
 import RSCChangeEvents
 import RSCConfiguration
 import RSCKafka
-import RSCOutbound
+import RSCLinkedInSimulator
 import RSCSandbox
 import RSCSecrets
 import RSCStore
@@ -13,104 +16,174 @@ import RSCStore
 struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
-        abstract: "Run the chain on the embedded stack: Teamtailor changes → Kafka → rsc-outbound → PostgreSQL."
+        abstract: "The whole chain on the embedded stack: Teamtailor changes → Kafka → rsc-outbound → the LinkedIn simulator."
     )
 
-    @Option(help: "Seconds to wait for the worker to drain before giving up.") var timeout = 60
+    @Option(help: "Teamtailor change events to publish.") var events = 3_000
+    @Option(help: "Events per second while publishing.") var rate = 500
+    @Option(help: "Seconds to wait for LinkedIn to catch up before giving up.") var timeout = 120
+
+    static let companies = ["1842", "2077", "3105"]
 
     func run() async throws {
         let logger = CommandEnvironment.logger
-        say("starting the embedded stack (PostgreSQL, a 3-broker Kafka mock cluster)")
+        say("starting the embedded stack: PostgreSQL, a 3-broker Kafka mock cluster, the LinkedIn simulator")
         let postgres = try await EmbeddedPostgres.start(logger: logger)
         defer { postgres.stop() }
         let kafka = try EmbeddedKafka()
         defer { kafka.close() }
-        say("  DATABASE_URL=\(postgres.url)")
-        say("  KAFKA_BROKERS=\(kafka.bootstrapServers)")
+        var simulatorLogger = logger
+        simulatorLogger.logLevel = .error
+        let simulator = LinkedInSimulator(logger: simulatorLogger)
 
         let secretKey = SecretBox.generateKeyBase64()
         let secrets = try SecretBox(currentKeyBase64: secretKey)
-        let settings = try DatabaseSettings(url: postgres.url)
         var poolLogger = logger
         poolLogger.logLevel = .error
-        let client = PostgresClient(settings: settings, applicationName: "rsc-demo", backgroundLogger: poolLogger)
+        let client = PostgresClient(settings: try DatabaseSettings(url: postgres.url), applicationName: "rsc-demo", backgroundLogger: poolLogger)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await client.run() }
+            group.addTask { try await simulator.run() }
             defer { group.cancelAll() }
+            let linkedInPort = try await simulator.waitUntilListening()
+            say("  DATABASE_URL=\(postgres.url)")
+            say("  KAFKA_BROKERS=\(kafka.bootstrapServers)")
+            say("  LINKEDIN_API_URL=http://127.0.0.1:\(linkedInPort)  (inspect: /_simulator/records, /_simulator/requests)")
 
             let applied = try await Migrator(migrations: MigrationCatalog.loadDefault()).migrate(client, logger: logger)
             say("migrated: \(applied.map { "\($0.version)_\($0.name)" }.joined(separator: ", "))")
             let companies = CompanyStore(client: client, secrets: secrets, logger: logger)
-            for (id, organization) in DemoScenario.companies {
+            for id in Self.companies {
+                await simulator.registerApplication(clientID: "demo-client-\(id)", clientSecret: "demo-secret-\(id)", organization: "urn:li:organization:\(id)")
                 try await companies.add(NewCompany(
                     id: id, teamtailorToken: "demo-token-\(id)", linkedInClientID: "demo-client-\(id)",
-                    linkedInClientSecret: "demo-secret-\(id)", organizationURN: organization,
+                    linkedInClientSecret: "demo-secret-\(id)", organizationURN: "urn:li:organization:\(id)",
                     contractURNs: ["urn:li:contract:\(id)00"], jobsPrivate: id == "2077"
                 ))
             }
-            say("companies: \(DemoScenario.companies.map(\.0).joined(separator: ", ")) (secrets sealed under key \(secrets.currentKeyID))")
+            say("companies \(Self.companies.joined(separator: ", ")) connected (2077 has \"Make all jobs private on LinkedIn\" on)")
 
-            let worker = try launchWorker(databaseURL: postgres.url, brokers: kafka.bootstrapServers, secretKey: secretKey)
+            let metricsPort = try FreePort.loopback()
+            let worker = try launchWorker(
+                databaseURL: postgres.url, brokers: kafka.bootstrapServers, secretKey: secretKey, linkedInPort: linkedInPort, metricsPort: metricsPort
+            )
             defer { if worker.isRunning { worker.terminate() } }
 
+            // Publish at a steady rate, showing progress as LinkedIn catches up.
             let producer = try KafkaProducer(configuration: .init(bootstrapServers: kafka.bootstrapServers), logger: logger)
-            let messages = DemoScenario.messages()
-            for message in messages {
-                try await producer.send(topic: message.topic, key: Array(message.key.utf8), value: Array(message.value.utf8), headers: [
-                    KafkaHeader(name: "tt-event", value: Array(message.event.utf8)), KafkaHeader(name: "tt-schema", value: Array("v1".utf8)),
-                ])
+            var generator = ChangeGenerator(companies: Self.companies, seed: 2026)
+            var stray = ChangeGenerator(companies: ["9999"], seed: 7)
+            let started = ContinuousClock.now
+            var published = 0
+            while published < events {
+                var second = generator.next(min(rate / 10, events - published))
+                // Now and then an event of a company that is not connected: a dead letter, replayable later.
+                if published % 1_000 == 0 { second[0] = stray.next() }
+                for change in second {
+                    try await producer.send(topic: change.topic, key: Array(change.key.utf8), value: change.value, headers: [
+                        KafkaHeader(name: "tt-event", value: Array(change.event.utf8)), KafkaHeader(name: "tt-schema", value: Array("v1".utf8)),
+                    ])
+                }
+                published += second.count
+                if published % max(rate, 1) == 0 || published == events {
+                    say("  published \(published)/\(events) events; LinkedIn holds \(await totalHeld(simulator)) records; \(try await pending(client)) pending")
+                }
+                let target = started + .milliseconds(published * 1_000 / max(rate, 1))
+                if ContinuousClock.now < target { try await Task.sleep(until: target) }
             }
             await producer.close()
-            say("published \(messages.count) Teamtailor change events (with duplicates, an out-of-order version, a poison message and an unknown company)")
+            say("published \(events) events (including duplicates, out-of-order versions and an unconnected company 9999)")
 
-            let expected = DemoScenario.expectedEntities
             let deadline = ContinuousClock.now + .seconds(timeout)
-            var stored = 0
-            while ContinuousClock.now < deadline {
-                stored = try await client.query("SELECT count(*)::int FROM entity_states", logger: logger).decode(Int.self).reduce(0, +)
-                say("  rsc-outbound has stored \(stored)/\(expected) entities")
-                if stored >= expected { break }
+            var remaining = try await pending(client)
+            while remaining > 0, ContinuousClock.now < deadline {
+                say("  waiting for LinkedIn: \(remaining) records pending")
                 try await Task.sleep(for: .seconds(1))
+                remaining = try await pending(client)
             }
-            try await Task.sleep(for: .seconds(1))  // let the last commit land before reading the lag
-
-            say("\nper company (entity states in PostgreSQL):")
-            let rows = try await client.query(
-                """
-                SELECT company_id, entity_type, count(*)::int, sum(CASE WHEN deleted THEN 1 ELSE 0 END)::int, max(version)
-                FROM entity_states GROUP BY company_id, entity_type ORDER BY company_id, entity_type
-                """,
-                logger: logger
-            )
-            var table = [["COMPANY", "TYPE", "ENTITIES", "DELETED", "NEWEST VERSION"]]
-            for try await (company, type, count, deleted, version) in rows.decode((String, String, Int, Int, Int64).self) {
-                table.append([company, type, "\(count)", "\(deleted)", "\(version)"])
-            }
-            say(TextTable.render(table))
-            let name = try await client.query(
-                "SELECT attributes->>'first-name' FROM entity_states WHERE company_id = '1842' AND entity_id = 'c-1'", logger: logger
-            ).decode(String?.self).reduce("") { $0 + ($1 ?? "") }
-            say("candidate c-1 of 1842 ended at its newest version: first name \"\(name)\" (an older version arrived last and changed nothing)")
-
-            let admin = try KafkaAdmin(bootstrapServers: kafka.bootstrapServers, logger: logger)
-            let lag = try await admin.consumerGroupLag(groupID: "rsc-outbound", topics: ChangeTopic.allTopicNames)
-            let dead = try await admin.consumerGroupLag(groupID: "nobody", topics: [ChangeTopic.deadLetterTopic])
-            await admin.close()
-            say("dead letters: \(dead.reduce(0) { $0 + $1.highWatermark }) (see headers rsc-dlq-error-class / rsc-dlq-reason)")
-            say("consumer group rsc-outbound: total lag \(lag.reduce(0) { $0 + $1.lag })")
+            try await summary(client: client, simulator: simulator, metricsPort: metricsPort, kafka: kafka, logger: logger)
 
             worker.interrupt()
             worker.waitUntilExit()
-            say("rsc-outbound stopped on SIGINT with exit code \(worker.terminationStatus)")
-            guard stored >= expected else { throw ExitCode.failure }
+            say("\nrsc-outbound stopped on SIGINT with exit code \(worker.terminationStatus)")
+            guard remaining == 0 else {
+                say("LinkedIn did not catch up within \(timeout) s; still pending:")
+                let rows = try await client.query(
+                    """
+                    SELECT company_id, resource, parent_id, record_id, state, COALESCE(state_reason, ''), attempts, job_task_id IS NOT NULL
+                    FROM linkedin_records WHERE dirty OR job_task_id IS NOT NULL LIMIT 20
+                    """,
+                    logger: logger
+                )
+                for try await row in rows.decode((String, String, String, String, String, String, Int, Bool).self) { say("  \(row)") }
+                throw ExitCode.failure
+            }
         }
+    }
+
+    func summary(client: PostgresClient, simulator: LinkedInSimulator, metricsPort: Int, kafka: EmbeddedKafka, logger: Logger) async throws {
+        let resources: [(SimulatedResource, String)] = [
+            (.simpleJobPostings, "jobs"), (.atsCandidates, "candidates"), (.atsApplications, "applications"),
+            (.atsApplicationStages, "stages"), (.atsApplicationInterviewFeedback, "feedback"),
+            (.atsApplicationNotes, "app notes"), (.atsCandidateNotes, "cand. notes"),
+        ]
+        say("\nrecords on LinkedIn, per company:")
+        var table = [["COMPANY"] + resources.map(\.1)]
+        for company in Self.companies {
+            let counts = await simulator.state.recordCounts(in: "urn:li:organization:\(company)")
+            table.append([company] + resources.map { "\(counts[$0.0] ?? 0)" })
+        }
+        say(TextTable.render(table))
+
+        say("\ncandidates not on LinkedIn, and why:")
+        let reasons = try await client.query(
+            """
+            SELECT company_id, state, COALESCE(state_reason, ''), count(*)::int FROM linkedin_records
+            WHERE resource = 'candidate' AND state IN ('not_matched', 'failed') GROUP BY 1, 2, 3 ORDER BY 1, 4 DESC
+            """,
+            logger: logger
+        )
+        var reasonTable = [["COMPANY", "CANDIDATES", "REASON"]]
+        for try await (company, _, reason, count) in reasons.decode((String, String, String, Int).self) {
+            reasonTable.append([company, "\(count)", reason])
+        }
+        say(reasonTable.count == 1 ? "  none" : TextTable.render(reasonTable))
+
+        let metrics = await PrometheusText.fetch(port: metricsPort)
+        let p50 = PrometheusText.quantile(metrics, "rsc_sync_latency_seconds", 0.5)
+        let p99 = PrometheusText.quantile(metrics, "rsc_sync_latency_seconds", 0.99)
+        func text(_ value: Double?) -> String { value.map { $0.isInfinite ? "> 300 s" : "≤ \($0) s" } ?? "-" }
+        say("\nend-to-end latency, Teamtailor change → accepted by LinkedIn (histogram bucket bounds): p50 \(text(p50)), p99 \(text(p99))")
+        let calls = await simulator.state.requestLog().filter { !$0.path.hasPrefix("/oauth") }.count
+        let throttled = await simulator.state.throttledCount()
+        say("LinkedIn calls: \(calls) for \(events) events (\(calls * 1_000 / max(events, 1)) per 1,000); answered 429: \(throttled)")
+        let stored = PrometheusText.sum(metrics, "rsc_outbound_events_total", matching: "outcome=\"stored\"")
+        let dead = PrometheusText.sum(metrics, "rsc_outbound_events_total", matching: "outcome=\"dead_lettered\"")
+        say("events stored: \(Int(stored)); dead-lettered: \(Int(dead)) (`rsc dlq list` shows them with reasons)")
+        let admin = try KafkaAdmin(bootstrapServers: kafka.bootstrapServers, logger: logger)
+        let lag = try await admin.consumerGroupLag(groupID: "rsc-outbound", topics: ChangeTopic.allTopicNames)
+        await admin.close()
+        say("consumer group rsc-outbound: total lag \(lag.reduce(0) { $0 + $1.lag })")
+    }
+
+    func totalHeld(_ simulator: LinkedInSimulator) async -> Int {
+        var total = 0
+        for company in Self.companies {
+            total += await simulator.state.recordCounts(in: "urn:li:organization:\(company)").values.reduce(0, +)
+        }
+        return total
+    }
+
+    func pending(_ client: PostgresClient) async throws -> Int {
+        try await client.query("SELECT count(*)::int FROM linkedin_records WHERE dirty OR job_task_id IS NOT NULL", logger: CommandEnvironment.logger)
+            .decode(Int.self).reduce(0, +)
     }
 
     func say(_ line: String) {
         FileHandle.standardOutput.write(Data((line + "\n").utf8))
     }
 
-    func launchWorker(databaseURL: String, brokers: String, secretKey: String) throws -> Process {
+    func launchWorker(databaseURL: String, brokers: String, secretKey: String, linkedInPort: Int, metricsPort: Int) throws -> Process {
         let executable = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
             .deletingLastPathComponent().appendingPathComponent("rsc-outbound")
         let logURL = FileManager.default.temporaryDirectory.appendingPathComponent("rsc-demo-outbound.log")
@@ -119,14 +192,16 @@ struct DemoCommand: AsyncParsableCommand {
         process.executableURL = executable
         process.environment = [
             "DATABASE_URL": databaseURL, "KAFKA_BROKERS": brokers, "RSC_SECRET_KEY": secretKey,
-            "METRICS_PORT": "0", "SHUTDOWN_GRACE_SECONDS": "10",
+            "LINKEDIN_API_URL": "http://127.0.0.1:\(linkedInPort)",
+            "LINKEDIN_OAUTH_URL": "http://127.0.0.1:\(linkedInPort)/oauth/v2/accessToken",
+            "METRICS_PORT": "\(metricsPort)", "SHUTDOWN_GRACE_SECONDS": "10",
             "KAFKA_PROPERTIES": "session.timeout.ms=6000,heartbeat.interval.ms=500,max.poll.interval.ms=10000",
         ]
         let log = try FileHandle(forWritingTo: logURL)
         process.standardOutput = log
         process.standardError = log
         try process.run()
-        say("started rsc-outbound (pid \(process.processIdentifier), JSON logs in \(logURL.path))")
+        say("started rsc-outbound (pid \(process.processIdentifier); JSON logs in \(logURL.path); metrics on :\(metricsPort))")
         return process
     }
 }
