@@ -4,7 +4,7 @@ SWIFT ?= swift
 APT_PACKAGES := librdkafka-dev postgresql kcat
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps build build-tests test demo clean
+.PHONY: deps build build-tests test demo bench clean
 
 # Idempotent: apt runs only when a package is missing.
 deps:
@@ -13,6 +13,8 @@ deps:
 		echo "installing: $$missing"; \
 		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
 	fi
+	@# The contract tests cross-check our JSON Schema validator against Python's reference implementation.
+	@python3 -c 'import jsonschema, rfc3339_validator' 2>/dev/null || python3 -m pip install -q jsonschema rfc3339-validator
 
 build: deps
 	$(SWIFT) build
@@ -27,6 +29,11 @@ test: build-tests
 
 demo: build
 	.build/debug/rsc demo
+
+# Speed and memory, measured on a release build; figures go to docs/benchmarks.md by hand, with the machine.
+bench: deps
+	$(SWIFT) build -c release
+	.build/release/rsc bench outbound
 
 clean:
 	rm -rf .build

@@ -10,8 +10,9 @@ public enum MetricsRegistry {
         var factory = PrometheusMetricsFactory(registry: registry)
         // End-to-end latency and LinkedIn call durations range from milliseconds to minutes.
         factory.defaultDurationHistogramBuckets = [
-            .milliseconds(5), .milliseconds(25), .milliseconds(100), .milliseconds(250), .milliseconds(500),
-            .seconds(1), .seconds(2), .seconds(5), .seconds(15), .seconds(60), .seconds(300),
+            .milliseconds(5), .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(200),
+            .milliseconds(300), .milliseconds(500), .milliseconds(750), .seconds(1), .milliseconds(1_500),
+            .seconds(2), .seconds(3), .seconds(5), .seconds(10), .seconds(30), .seconds(60), .seconds(300),
         ]
         MetricsSystem.bootstrap(factory)
         return registry

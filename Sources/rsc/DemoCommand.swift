@@ -28,49 +28,19 @@ struct DemoCommand: AsyncParsableCommand {
     func run() async throws {
         let logger = CommandEnvironment.logger
         say("starting the embedded stack: PostgreSQL, a 3-broker Kafka mock cluster, the LinkedIn simulator")
-        let postgres = try await EmbeddedPostgres.start(logger: logger)
-        defer { postgres.stop() }
-        let kafka = try EmbeddedKafka()
-        defer { kafka.close() }
-        var simulatorLogger = logger
-        simulatorLogger.logLevel = .error
-        let simulator = LinkedInSimulator(logger: simulatorLogger)
-
-        let secretKey = SecretBox.generateKeyBase64()
-        let secrets = try SecretBox(currentKeyBase64: secretKey)
-        var poolLogger = logger
-        poolLogger.logLevel = .error
-        let client = PostgresClient(settings: try DatabaseSettings(url: postgres.url), applicationName: "rsc-demo", backgroundLogger: poolLogger)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { await client.run() }
-            group.addTask { try await simulator.run() }
-            defer { group.cancelAll() }
-            let linkedInPort = try await simulator.waitUntilListening()
-            say("  DATABASE_URL=\(postgres.url)")
-            say("  KAFKA_BROKERS=\(kafka.bootstrapServers)")
-            say("  LINKEDIN_API_URL=http://127.0.0.1:\(linkedInPort)  (inspect: /_simulator/records, /_simulator/requests)")
-
-            let applied = try await Migrator(migrations: MigrationCatalog.loadDefault()).migrate(client, logger: logger)
-            say("migrated: \(applied.map { "\($0.version)_\($0.name)" }.joined(separator: ", "))")
-            let companies = CompanyStore(client: client, secrets: secrets, logger: logger)
-            for id in Self.companies {
-                await simulator.registerApplication(clientID: "demo-client-\(id)", clientSecret: "demo-secret-\(id)", organization: "urn:li:organization:\(id)")
-                try await companies.add(NewCompany(
-                    id: id, teamtailorToken: "demo-token-\(id)", linkedInClientID: "demo-client-\(id)",
-                    linkedInClientSecret: "demo-secret-\(id)", organizationURN: "urn:li:organization:\(id)",
-                    contractURNs: ["urn:li:contract:\(id)00"], jobsPrivate: id == "2077"
-                ))
-            }
+        try await EmbeddedStackSession.run(companies: Self.companies, privateJobs: ["2077"], logger: logger) { stack in
+            say("  DATABASE_URL=\(stack.postgres.url)")
+            say("  KAFKA_BROKERS=\(stack.kafka.bootstrapServers)")
+            say("  LINKEDIN_API_URL=http://127.0.0.1:\(stack.linkedInPort)  (inspect: /_simulator/records, /_simulator/requests)")
             say("companies \(Self.companies.joined(separator: ", ")) connected (2077 has \"Make all jobs private on LinkedIn\" on)")
 
             let metricsPort = try FreePort.loopback()
-            let worker = try launchWorker(
-                databaseURL: postgres.url, brokers: kafka.bootstrapServers, secretKey: secretKey, linkedInPort: linkedInPort, metricsPort: metricsPort
-            )
+            let (worker, logURL) = try stack.launchWorker(metricsPort: metricsPort, logName: "rsc-demo-outbound.log")
             defer { if worker.isRunning { worker.terminate() } }
+            say("started rsc-outbound (pid \(worker.processIdentifier); JSON logs in \(logURL.path); metrics on :\(metricsPort))")
 
             // Publish at a steady rate, showing progress as LinkedIn catches up.
-            let producer = try KafkaProducer(configuration: .init(bootstrapServers: kafka.bootstrapServers), logger: logger)
+            let producer = try KafkaProducer(configuration: .init(bootstrapServers: stack.kafka.bootstrapServers), logger: logger)
             var generator = ChangeGenerator(companies: Self.companies, seed: 2026)
             var stray = ChangeGenerator(companies: ["9999"], seed: 7)
             let started = ContinuousClock.now
@@ -86,7 +56,7 @@ struct DemoCommand: AsyncParsableCommand {
                 }
                 published += second.count
                 if published % max(rate, 1) == 0 || published == events {
-                    say("  published \(published)/\(events) events; LinkedIn holds \(await totalHeld(simulator)) records; \(try await pending(client)) pending")
+                    say("  published \(published)/\(events) events; LinkedIn holds \(await totalHeld(stack.simulator)) records; \(try await stack.pending()) pending")
                 }
                 let target = started + .milliseconds(published * 1_000 / max(rate, 1))
                 if ContinuousClock.now < target { try await Task.sleep(until: target) }
@@ -95,20 +65,20 @@ struct DemoCommand: AsyncParsableCommand {
             say("published \(events) events (including duplicates, out-of-order versions and an unconnected company 9999)")
 
             let deadline = ContinuousClock.now + .seconds(timeout)
-            var remaining = try await pending(client)
+            var remaining = try await stack.pending()
             while remaining > 0, ContinuousClock.now < deadline {
                 say("  waiting for LinkedIn: \(remaining) records pending")
                 try await Task.sleep(for: .seconds(1))
-                remaining = try await pending(client)
+                remaining = try await stack.pending()
             }
-            try await summary(client: client, simulator: simulator, metricsPort: metricsPort, kafka: kafka, logger: logger)
+            try await summary(client: stack.client, simulator: stack.simulator, metricsPort: metricsPort, kafka: stack.kafka, logger: logger)
 
             worker.interrupt()
             worker.waitUntilExit()
             say("\nrsc-outbound stopped on SIGINT with exit code \(worker.terminationStatus)")
             guard remaining == 0 else {
                 say("LinkedIn did not catch up within \(timeout) s; still pending:")
-                let rows = try await client.query(
+                let rows = try await stack.client.query(
                     """
                     SELECT company_id, resource, parent_id, record_id, state, COALESCE(state_reason, ''), attempts, job_task_id IS NOT NULL
                     FROM linkedin_records WHERE dirty OR job_task_id IS NOT NULL LIMIT 20
@@ -174,34 +144,7 @@ struct DemoCommand: AsyncParsableCommand {
         return total
     }
 
-    func pending(_ client: PostgresClient) async throws -> Int {
-        try await client.query("SELECT count(*)::int FROM linkedin_records WHERE dirty OR job_task_id IS NOT NULL", logger: CommandEnvironment.logger)
-            .decode(Int.self).reduce(0, +)
-    }
-
     func say(_ line: String) {
         FileHandle.standardOutput.write(Data((line + "\n").utf8))
-    }
-
-    func launchWorker(databaseURL: String, brokers: String, secretKey: String, linkedInPort: Int, metricsPort: Int) throws -> Process {
-        let executable = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-            .deletingLastPathComponent().appendingPathComponent("rsc-outbound")
-        let logURL = FileManager.default.temporaryDirectory.appendingPathComponent("rsc-demo-outbound.log")
-        _ = FileManager.default.createFile(atPath: logURL.path, contents: nil)
-        let process = Process()
-        process.executableURL = executable
-        process.environment = [
-            "DATABASE_URL": databaseURL, "KAFKA_BROKERS": brokers, "RSC_SECRET_KEY": secretKey,
-            "LINKEDIN_API_URL": "http://127.0.0.1:\(linkedInPort)",
-            "LINKEDIN_OAUTH_URL": "http://127.0.0.1:\(linkedInPort)/oauth/v2/accessToken",
-            "METRICS_PORT": "\(metricsPort)", "SHUTDOWN_GRACE_SECONDS": "10",
-            "KAFKA_PROPERTIES": "session.timeout.ms=6000,heartbeat.interval.ms=500,max.poll.interval.ms=10000",
-        ]
-        let log = try FileHandle(forWritingTo: logURL)
-        process.standardOutput = log
-        process.standardError = log
-        try process.run()
-        say("started rsc-outbound (pid \(process.processIdentifier); JSON logs in \(logURL.path); metrics on :\(metricsPort))")
-        return process
     }
 }

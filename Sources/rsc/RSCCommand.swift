@@ -7,7 +7,7 @@ struct RSCCommand: AsyncParsableCommand {
         commandName: "rsc",
         abstract: "Operate the Teamtailor ↔ LinkedIn RSC worker fleet.",
         subcommands: [
-            MigrateCommand.self, CompaniesCommand.self, LagCommand.self, SecretsCommand.self, StatusCommand.self, DLQCommand.self, DevCommand.self, DemoCommand.self,
+            MigrateCommand.self, CompaniesCommand.self, LagCommand.self, SecretsCommand.self, StatusCommand.self, DLQCommand.self, DevCommand.self, DemoCommand.self, BenchCommand.self,
         ]
     )
 }

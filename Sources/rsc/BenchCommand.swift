@@ -1,0 +1,178 @@
+import ArgumentParser
+import Foundation
+import Logging
+import RSCChangeEvents
+import RSCKafka
+import RSCLinkedInSimulator
+import RSCSandbox
+
+struct BenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure speed and memory on the embedded stack (make bench; figures in docs/benchmarks.md).",
+        subcommands: [Outbound.self]
+    )
+
+    struct Outbound: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "rsc-outbound: events/s with LinkedIn's quota off (beside kcat on the same events), latency at a steady rate, calls per 1,000 events, peak RSS."
+        )
+
+        @Option(help: "Events for the throughput run.") var events = 50_000
+        @Option(name: .customLong("steady-rate"), help: "Events per second for the latency run.") var steadyRate = 1_000
+        @Option(name: .customLong("steady-seconds"), help: "Length of the latency run.") var steadySeconds = 30
+        @Option(help: "Companies the events are spread over.") var companies = 20
+
+        func run() async throws {
+            let ids = (1...companies).map { "\(1000 + $0)" }
+            say("# rsc bench outbound — \(Date().formatted(.iso8601))")
+            say("machine: \(ProcessInfo.processInfo.activeProcessorCount) cores, \(ProcessInfo.processInfo.physicalMemory / 1_073_741_824) GiB")
+            try await throughput(ids)
+            try await steady(ids)
+        }
+
+        /// All events are in Kafka first; then the worker starts and we time until its lag is zero.
+        func throughput(_ ids: [String]) async throws {
+            var simulator = LinkedInSimulatorConfiguration()
+            simulator.quotasEnabled = false
+            let logger = CommandEnvironment.logger
+            try await EmbeddedStackSession.run(companies: ids, simulatorConfiguration: simulator, logger: logger) { stack in
+                let producer = try KafkaProducer(configuration: .init(bootstrapServers: stack.kafka.bootstrapServers), logger: logger)
+                var generator = ChangeGenerator(companies: ids, seed: 1)
+                var sent = 0
+                while sent < events {
+                    let batch = generator.next(min(1_000, events - sent))
+                    try await withThrowingTaskGroup(of: Void.self) { group in
+                        for change in batch {
+                            group.addTask { try await producer.send(topic: change.topic, key: Array(change.key.utf8), value: change.value) }
+                        }
+                        try await group.waitForAll()
+                    }
+                    sent += batch.count
+                }
+                await producer.close()
+                say("\n## throughput: \(events) events over \(ids.count) companies, LinkedIn quota off")
+
+                let kcatStart = ContinuousClock.now
+                var kcatCount = 0
+                for topic in ChangeTopic.allTopicNames {
+                    kcatCount += try kcatConsume(brokers: stack.kafka.bootstrapServers, topic: topic)
+                }
+                let kcatSeconds = seconds(ContinuousClock.now - kcatStart)
+                say("kcat -C (the broker's limit, same events, one topic after another): \(kcatCount) messages in \(format(kcatSeconds)) s = \(Int(Double(kcatCount) / kcatSeconds)) msg/s")
+
+                let metricsPort = try FreePort.loopback()
+                let started = ContinuousClock.now
+                let (worker, _) = try stack.launchWorker(
+                    metricsPort: metricsPort, extraEnvironment: ["LINKEDIN_RECORDS_PER_WINDOW": "1000000", "LINKEDIN_CALLS_PER_DAY": "10000000", "LOG_LEVEL": "warning"],
+                    logName: "rsc-bench-outbound.log"
+                )
+                defer { if worker.isRunning { worker.terminate() } }
+                let admin = try KafkaAdmin(bootstrapServers: stack.kafka.bootstrapServers, logger: logger)
+                var consumedAt: ContinuousClock.Instant?
+                // The first moment some offsets were committed: the group has joined and work is flowing.
+                var flowing: (at: ContinuousClock.Instant, lag: Int64)?
+                var peakRSS = 0
+                let deadline = ContinuousClock.now + .seconds(900)
+                while ContinuousClock.now < deadline {
+                    peakRSS = max(peakRSS, Self.peakRSSKiB(worker.processIdentifier))
+                    if consumedAt == nil {
+                        let lag = try await admin.consumerGroupLag(groupID: "rsc-outbound", topics: ChangeTopic.allTopicNames)
+                        let total = lag.reduce(0) { $0 + $1.lag }
+                        if flowing == nil, lag.contains(where: { $0.committedOffset != nil }) { flowing = (ContinuousClock.now, total) }
+                        if total == 0, flowing != nil { consumedAt = ContinuousClock.now }
+                    } else if try await stack.pending() == 0 {
+                        break
+                    }
+                    try await Task.sleep(for: .milliseconds(100))
+                }
+                await admin.close()
+                let drainedAt = ContinuousClock.now
+                guard let consumedAt else { throw ValidationError("rsc-outbound did not consume the events within 15 minutes") }
+                let consumeSeconds = seconds(consumedAt - started)
+                say("rsc-outbound consumed, validated and stored them (lag 0): \(format(consumeSeconds)) s after start, start-up and group join included")
+                if let flowing, flowing.lag > 0 {
+                    let steadySeconds = seconds(consumedAt - flowing.at)
+                    say("throughput once the group had joined: \(flowing.lag) events in \(format(steadySeconds)) s = \(Int(Double(flowing.lag) / steadySeconds)) events/s")
+                }
+                say("all LinkedIn records sent: \(format(seconds(drainedAt - started))) s after start")
+                let calls = await stack.simulator.state.requestLog().filter { !$0.path.hasPrefix("/oauth") }.count
+                let records = await stack.simulator.state.requestLog().reduce(0) { $0 + $1.recordCount }
+                say("LinkedIn calls: \(calls) = \(calls * 1_000 / events) per 1,000 events (\(records) records sent)")
+                say("peak RSS of rsc-outbound (VmHWM): \(peakRSS / 1_024) MiB")
+                worker.interrupt()
+                worker.waitUntilExit()
+            }
+        }
+
+        /// Events published at a steady rate; latency from `occurred_at` to LinkedIn's acceptance.
+        func steady(_ ids: [String]) async throws {
+            let logger = CommandEnvironment.logger
+            try await EmbeddedStackSession.run(companies: ids, logger: logger) { stack in
+                let metricsPort = try FreePort.loopback()
+                let (worker, _) = try stack.launchWorker(metricsPort: metricsPort, extraEnvironment: ["LOG_LEVEL": "warning"], logName: "rsc-bench-steady.log")
+                defer { if worker.isRunning { worker.terminate() } }
+                try await Task.sleep(for: .seconds(8))  // the group join, so latency measures steady state
+                let producer = try KafkaProducer(configuration: .init(bootstrapServers: stack.kafka.bootstrapServers), logger: logger)
+                var generator = ChangeGenerator(companies: ids, seed: 2)
+                let total = steadyRate * steadySeconds
+                let started = ContinuousClock.now
+                var sent = 0
+                while sent < total {
+                    let slice = generator.next(max(1, steadyRate / 20))
+                    try await withThrowingTaskGroup(of: Void.self) { group in
+                        for change in slice {
+                            group.addTask { try await producer.send(topic: change.topic, key: Array(change.key.utf8), value: change.value) }
+                        }
+                        try await group.waitForAll()
+                    }
+                    sent += slice.count
+                    let target = started + .milliseconds(sent * 1_000 / steadyRate)
+                    if ContinuousClock.now < target { try await Task.sleep(until: target) }
+                }
+                let publishSeconds = seconds(ContinuousClock.now - started)
+                await producer.close()
+                let deadline = ContinuousClock.now + .seconds(120)
+                while try await stack.pending() > 0, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(250)) }
+                let metrics = await PrometheusText.fetch(port: metricsPort)
+                let p50 = PrometheusText.quantile(metrics, "rsc_sync_latency_seconds", 0.5)
+                let p99 = PrometheusText.quantile(metrics, "rsc_sync_latency_seconds", 0.99)
+                let samples = PrometheusText.sum(metrics, "rsc_sync_latency_seconds_count")
+                say("\n## latency: \(total) events at \(steadyRate)/s (achieved \(Int(Double(total) / publishSeconds))/s) over \(ids.count) companies")
+                say("end-to-end latency occurred_at → accepted by LinkedIn, \(Int(samples)) records: p50 ≤ \(p50.map { "\($0)" } ?? "-") s, p99 ≤ \(p99.map { "\($0)" } ?? "-") s (histogram bucket bounds)")
+                say("LinkedIn 429s: \(await stack.simulator.state.throttledCount())")
+                worker.interrupt()
+                worker.waitUntilExit()
+            }
+        }
+
+        func kcatConsume(brokers: String, topic: String) throws -> Int {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/kcat")
+            process.arguments = ["-C", "-b", brokers, "-t", topic, "-o", "beginning", "-e", "-q", "-f", "x\n"]
+            let pipe = Pipe()
+            process.standardOutput = pipe
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            let data = pipe.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            return data.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+        }
+
+        static func peakRSSKiB(_ pid: Int32) -> Int {
+            guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+                  let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }) else { return 0 }
+            return Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "0") ?? 0
+        }
+
+        func seconds(_ duration: Duration) -> Double {
+            Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+        }
+
+        func format(_ value: Double) -> String { String(format: "%.1f", value) }
+
+        func say(_ line: String) {
+            FileHandle.standardOutput.write(Data((line + "\n").utf8))
+        }
+    }
+}

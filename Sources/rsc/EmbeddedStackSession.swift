@@ -1,0 +1,84 @@
+import Foundation
+import Logging
+import PostgresNIO
+import RSCConfiguration
+import RSCLinkedInSimulator
+import RSCSandbox
+import RSCSecrets
+import RSCStore
+
+/// The embedded stack as the demo and the benchmarks use it: PostgreSQL, the Kafka mock cluster and the
+/// LinkedIn simulator in this process, migrated, with companies connected, and `rsc-outbound` as a child.
+struct EmbeddedStackSession: Sendable {
+    let postgres: EmbeddedPostgres
+    let kafka: EmbeddedKafka
+    let simulator: LinkedInSimulator
+    let client: PostgresClient
+    let linkedInPort: Int
+    let secretKey: String
+    let logger: Logger
+
+    static func run<T: Sendable>(
+        companies: [String], privateJobs: Set<String> = [], simulatorConfiguration: LinkedInSimulatorConfiguration = .init(),
+        logger: Logger, _ body: @Sendable (EmbeddedStackSession) async throws -> T
+    ) async throws -> T {
+        let postgres = try await EmbeddedPostgres.start(logger: logger)
+        defer { postgres.stop() }
+        let kafka = try EmbeddedKafka()
+        defer { kafka.close() }
+        var quiet = logger
+        quiet.logLevel = .error
+        let simulator = LinkedInSimulator(configuration: simulatorConfiguration, logger: quiet)
+        let secretKey = SecretBox.generateKeyBase64()
+        let client = PostgresClient(settings: try DatabaseSettings(url: postgres.url), applicationName: "rsc-sandbox", backgroundLogger: quiet)
+        return try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask { await client.run(); return nil }
+            group.addTask { try await simulator.run(); return nil }
+            defer { group.cancelAll() }
+            let port = try await simulator.waitUntilListening()
+            try await Migrator(migrations: MigrationCatalog.loadDefault()).migrate(client, logger: logger)
+            let store = CompanyStore(client: client, secrets: try SecretBox(currentKeyBase64: secretKey), logger: logger)
+            for id in companies {
+                await simulator.registerApplication(clientID: "sandbox-client-\(id)", clientSecret: "sandbox-secret-\(id)", organization: "urn:li:organization:\(id)")
+                try await store.add(NewCompany(
+                    id: id, teamtailorToken: "sandbox-token-\(id)", linkedInClientID: "sandbox-client-\(id)",
+                    linkedInClientSecret: "sandbox-secret-\(id)", organizationURN: "urn:li:organization:\(id)",
+                    contractURNs: ["urn:li:contract:\(id)00"], jobsPrivate: privateJobs.contains(id)
+                ))
+            }
+            let session = EmbeddedStackSession(
+                postgres: postgres, kafka: kafka, simulator: simulator, client: client, linkedInPort: port, secretKey: secretKey, logger: logger
+            )
+            return try await body(session)
+        }
+    }
+
+    /// Starts `rsc-outbound` (beside this executable) against the stack; JSON logs go to a file in /tmp.
+    func launchWorker(metricsPort: Int, extraEnvironment: [String: String] = [:], logName: String) throws -> (Process, URL) {
+        let executable = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+            .deletingLastPathComponent().appendingPathComponent("rsc-outbound")
+        let logURL = FileManager.default.temporaryDirectory.appendingPathComponent(logName)
+        _ = FileManager.default.createFile(atPath: logURL.path, contents: nil)
+        let process = Process()
+        process.executableURL = executable
+        process.environment = [
+            "DATABASE_URL": postgres.url, "KAFKA_BROKERS": kafka.bootstrapServers, "RSC_SECRET_KEY": secretKey,
+            "LINKEDIN_API_URL": "http://127.0.0.1:\(linkedInPort)",
+            "LINKEDIN_OAUTH_URL": "http://127.0.0.1:\(linkedInPort)/oauth/v2/accessToken",
+            "METRICS_PORT": "\(metricsPort)", "SHUTDOWN_GRACE_SECONDS": "10",
+            // The mock cluster rebalances only as fast as the group timeouts allow (docs/architecture.md).
+            "KAFKA_PROPERTIES": "session.timeout.ms=6000,heartbeat.interval.ms=500,max.poll.interval.ms=10000",
+        ].merging(extraEnvironment) { $1 }
+        let log = try FileHandle(forWritingTo: logURL)
+        process.standardOutput = log
+        process.standardError = log
+        try process.run()
+        return (process, logURL)
+    }
+
+    /// LinkedIn records not yet on LinkedIn (dirty, or a job whose task is still open).
+    func pending() async throws -> Int {
+        try await client.query("SELECT count(*)::int FROM linkedin_records WHERE dirty OR job_task_id IS NOT NULL", logger: logger)
+            .decode(Int.self).reduce(0, +)
+    }
+}
