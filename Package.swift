@@ -57,6 +57,7 @@ let package = Package(
                 "RSCChangeEvents",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
             ]
         ),
         // The Teamtailor change-event contract: topic names and the event envelope.

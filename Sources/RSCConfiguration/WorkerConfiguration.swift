@@ -30,6 +30,9 @@ public struct WorkerConfiguration: Sendable {
     /// `LINKEDIN_QUOTA_WINDOW_SECONDS` and `LINKEDIN_CALLS_PER_DAY` calls per UTC day. Lower them to leave
     /// headroom; shorten the window only against the simulator (benchmarks compress time that way).
     public var linkedInQuota: LinkedInQuotaSettings
+    /// `LINKEDIN_SENDER_CONCURRENCY`: companies one replica sends for at once (0 pauses sending, e.g. during
+    /// an incident at LinkedIn, while consumption goes on and changes queue up in PostgreSQL).
+    public var linkedInSenderConcurrency: Int
 
     /// Reads and checks every variable; the first problem found is thrown.
     /// - Parameter defaultGroupID: each worker has its own consumer group unless `KAFKA_GROUP_ID` says otherwise.
@@ -50,6 +53,7 @@ public struct WorkerConfiguration: Sendable {
         metricsPort = try environment.port("METRICS_PORT", default: 9090)
         logLevel = try environment.choice("LOG_LEVEL", default: LogLevelSetting.info)
         shutdownGrace = .seconds(try environment.integer("SHUTDOWN_GRACE_SECONDS", default: 25, in: 1...3_600))
+        linkedInSenderConcurrency = try environment.integer("LINKEDIN_SENDER_CONCURRENCY", default: 8, in: 0...256)
         linkedInQuota = LinkedInQuotaSettings(
             recordsPerWindow: try environment.integer("LINKEDIN_RECORDS_PER_WINDOW", default: 10_000, in: 100...1_000_000),
             window: .seconds(try environment.integer("LINKEDIN_QUOTA_WINDOW_SECONDS", default: 60, in: 1...86_400)),

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import Logging
+import Metrics
 import NIOCore
 import NIOHTTP1
 import RSCChangeEvents
@@ -175,6 +176,7 @@ public final class LinkedInClient: Sendable {
                 request.body = .bytes(ByteBuffer(string: body.canonicalText))
             }
             let (status, headers, answer) = try await execute(request, call: call.call)
+            Counter(label: "rsc_linkedin_calls_total", dimensions: [("call", call.call), ("status", "\(status)")]).increment()
             switch status {
             case 200..<300:
                 return answer ?? .object([:])

@@ -13,7 +13,7 @@ import ServiceLifecycle
 /// On graceful shutdown it finishes the batch in hand, commits, and leaves the consumer group.
 public struct OutboundConsumer: Service {
     public struct Settings: Sendable {
-        public var maxBatchSize = 500
+        public var maxBatchSize = 2_000
         public var pollTimeout: Duration = .milliseconds(250)
         public var retryBackoff = ExponentialBackoff(initial: .milliseconds(200), maximum: .seconds(30))
         public init() {}
@@ -106,6 +106,8 @@ public struct OutboundConsumer: Service {
     /// Everything in `batch` is either stored or dead-lettered when this returns; a throw means neither
     /// is certain, so the offsets stay where they are and the batch is consumed again.
     func process(_ batch: [KafkaMessage]) async throws {
+        let clock = ContinuousClock()
+        let started = clock.now
         var events: [(ChangeEvent, KafkaMessage)] = []
         var rejected: [(DeadLetter, KafkaMessage)] = []
         for message in batch {
@@ -114,6 +116,7 @@ public struct OutboundConsumer: Service {
             case .deadLetter(let letter): rejected.append((letter, message))
             }
         }
+        let read = clock.now
         let known = try await companies.existing(among: Set(events.map(\.0.companyID)))
         var accepted: [ChangeEvent] = []
         for (event, message) in events {
@@ -127,7 +130,14 @@ public struct OutboundConsumer: Service {
                 ), message))
             }
         }
+        let checked = clock.now
         let changed = try await states.apply(accepted)
+        let stored = clock.now
+        for (step, duration) in [("read", read - started), ("companies", checked - read), ("store", stored - checked)] {
+            Timer(label: "rsc_outbound_batch_step_seconds", dimensions: [("step", step)]).recordNanoseconds(
+                duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000
+            )
+        }
         for (letter, message) in rejected {
             try await deadLetters.publish(letter, original: message)
             logger.warning(
@@ -144,7 +154,11 @@ public struct OutboundConsumer: Service {
             Counter(label: "rsc_outbound_events_total", dimensions: [("topic", topicName(type: topic)), ("outcome", "stored")])
                 .increment(by: count)
         }
-        logger.debug("batch stored", metadata: ["messages": "\(batch.count)", "changed": "\(changed)", "deadLettered": "\(rejected.count)"])
+        logger.debug("batch stored", metadata: [
+            "messages": "\(batch.count)", "changed": "\(changed.changed)", "marked": "\(changed.markedRecords)",
+            "deadLettered": "\(rejected.count)",
+            "readMs": "\((read - started).milliseconds)", "companiesMs": "\((checked - read).milliseconds)", "storeMs": "\((stored - checked).milliseconds)",
+        ])
     }
 
     func topicName(type: String) -> String {

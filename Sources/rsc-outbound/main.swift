@@ -22,6 +22,7 @@ await WorkerRuntime.run(name: "rsc-outbound", defaultGroupID: "rsc-outbound") { 
         apiURL: settings.linkedInAPIURL, oauthURL: settings.linkedInOAuthURL, http: HTTPClient.shared, logger: context.logger
     )
     var senderSettings = LinkedInSender.Settings()
+    senderSettings.concurrentCompanies = settings.linkedInSenderConcurrency
     senderSettings.quota = LinkedInQuota.Limits(
         recordsPerWindow: settings.linkedInQuota.recordsPerWindow, window: settings.linkedInQuota.window,
         callsPerDay: settings.linkedInQuota.callsPerDay

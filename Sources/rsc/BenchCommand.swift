@@ -22,13 +22,16 @@ struct BenchCommand: AsyncParsableCommand {
         @Option(name: .customLong("steady-rate"), help: "Events per second for the latency run.") var steadyRate = 1_000
         @Option(name: .customLong("steady-seconds"), help: "Length of the latency run.") var steadySeconds = 30
         @Option(help: "Companies the events are spread over.") var companies = 20
+        @Flag(name: .customLong("consume-only"), help: "Throughput run with sending paused (LINKEDIN_SENDER_CONCURRENCY=0): the consumer alone.")
+        var consumeOnly = false
+        @Flag(name: .customLong("skip-latency"), help: "Only the throughput run.") var skipLatency = false
 
         func run() async throws {
             let ids = (1...companies).map { "\(1000 + $0)" }
             say("# rsc bench outbound — \(Date().formatted(.iso8601))")
             say("machine: \(ProcessInfo.processInfo.activeProcessorCount) cores, \(ProcessInfo.processInfo.physicalMemory / 1_073_741_824) GiB")
             try await throughput(ids)
-            try await steady(ids)
+            if !skipLatency { try await steady(ids) }
         }
 
         /// All events are in Kafka first; then the worker starts and we time until its lag is zero.
@@ -51,7 +54,7 @@ struct BenchCommand: AsyncParsableCommand {
                     sent += batch.count
                 }
                 await producer.close()
-                say("\n## throughput: \(events) events over \(ids.count) companies, LinkedIn quota off")
+                say("\n## throughput: \(events) events over \(ids.count) companies, LinkedIn quota off\(consumeOnly ? ", sending paused (consumer alone)" : "")")
 
                 let kcatStart = ContinuousClock.now
                 var kcatCount = 0
@@ -64,7 +67,12 @@ struct BenchCommand: AsyncParsableCommand {
                 let metricsPort = try FreePort.loopback()
                 let started = ContinuousClock.now
                 let (worker, _) = try stack.launchWorker(
-                    metricsPort: metricsPort, extraEnvironment: ["LINKEDIN_RECORDS_PER_WINDOW": "1000000", "LINKEDIN_CALLS_PER_DAY": "10000000", "LOG_LEVEL": "warning"],
+                    metricsPort: metricsPort,
+                    extraEnvironment: [
+                        "LINKEDIN_RECORDS_PER_WINDOW": "1000000", "LINKEDIN_CALLS_PER_DAY": "10000000",
+                        "LOG_LEVEL": ProcessInfo.processInfo.environment["RSC_BENCH_WORKER_LOG_LEVEL"] ?? "warning",
+                        "LINKEDIN_SENDER_CONCURRENCY": consumeOnly ? "0" : "8",
+                    ],
                     logName: "rsc-bench-outbound.log"
                 )
                 defer { if worker.isRunning { worker.terminate() } }
@@ -81,6 +89,8 @@ struct BenchCommand: AsyncParsableCommand {
                         let total = lag.reduce(0) { $0 + $1.lag }
                         if flowing == nil, lag.contains(where: { $0.committedOffset != nil }) { flowing = (ContinuousClock.now, total) }
                         if total == 0, flowing != nil { consumedAt = ContinuousClock.now }
+                    } else if consumeOnly {
+                        break
                     } else if try await stack.pending() == 0 {
                         break
                     }
@@ -96,9 +106,12 @@ struct BenchCommand: AsyncParsableCommand {
                     say("throughput once the group had joined: \(flowing.lag) events in \(format(steadySeconds)) s = \(Int(Double(flowing.lag) / steadySeconds)) events/s")
                 }
                 say("all LinkedIn records sent: \(format(seconds(drainedAt - started))) s after start")
-                let calls = await stack.simulator.state.requestLog().filter { !$0.path.hasPrefix("/oauth") }.count
-                let records = await stack.simulator.state.requestLog().reduce(0) { $0 + $1.recordCount }
-                say("LinkedIn calls: \(calls) = \(calls * 1_000 / events) per 1,000 events (\(records) records sent)")
+                // The worker's own count: the simulator's request log keeps only the last 10,000 calls.
+                let metrics = await PrometheusText.fetch(port: metricsPort)
+                let calls = Int(PrometheusText.sum(metrics, "rsc_linkedin_calls_total"))
+                let records = Int(PrometheusText.sum(metrics, "rsc_linkedin_records_total", matching: "outcome=\"synced\""))
+                let skipped = Int(PrometheusText.sum(metrics, "rsc_linkedin_records_total"))
+                say("LinkedIn calls: \(calls) = \(calls * 1_000 / events) per 1,000 events; record outcomes \(skipped), of which synced (sent, or unchanged and skipped) \(records)")
                 say("peak RSS of rsc-outbound (VmHWM): \(peakRSS / 1_024) MiB")
                 worker.interrupt()
                 worker.waitUntilExit()
@@ -117,18 +130,19 @@ struct BenchCommand: AsyncParsableCommand {
                 var generator = ChangeGenerator(companies: ids, seed: 2)
                 let total = steadyRate * steadySeconds
                 let started = ContinuousClock.now
-                var sent = 0
-                while sent < total {
-                    let slice = generator.next(max(1, steadyRate / 20))
-                    try await withThrowingTaskGroup(of: Void.self) { group in
+                // Sends are not awaited one by one: a delivery report takes longer than 1/rate.
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    var sent = 0
+                    while sent < total {
+                        let slice = generator.next(max(1, steadyRate / 20))
                         for change in slice {
                             group.addTask { try await producer.send(topic: change.topic, key: Array(change.key.utf8), value: change.value) }
                         }
-                        try await group.waitForAll()
+                        sent += slice.count
+                        let target = started + .milliseconds(sent * 1_000 / steadyRate)
+                        if ContinuousClock.now < target { try await Task.sleep(until: target) }
                     }
-                    sent += slice.count
-                    let target = started + .milliseconds(sent * 1_000 / steadyRate)
-                    if ContinuousClock.now < target { try await Task.sleep(until: target) }
+                    try await group.waitForAll()
                 }
                 let publishSeconds = seconds(ContinuousClock.now - started)
                 await producer.close()

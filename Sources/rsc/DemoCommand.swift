@@ -124,7 +124,7 @@ struct DemoCommand: AsyncParsableCommand {
         let p99 = PrometheusText.quantile(metrics, "rsc_sync_latency_seconds", 0.99)
         func text(_ value: Double?) -> String { value.map { $0.isInfinite ? "> 300 s" : "≤ \($0) s" } ?? "-" }
         say("\nend-to-end latency, Teamtailor change → accepted by LinkedIn (histogram bucket bounds): p50 \(text(p50)), p99 \(text(p99))")
-        let calls = await simulator.state.requestLog().filter { !$0.path.hasPrefix("/oauth") }.count
+        let calls = Int(PrometheusText.sum(metrics, "rsc_linkedin_calls_total"))
         let throttled = await simulator.state.throttledCount()
         say("LinkedIn calls: \(calls) for \(events) events (\(calls * 1_000 / max(events, 1)) per 1,000); answered 429: \(throttled)")
         let stored = PrometheusText.sum(metrics, "rsc_outbound_events_total", matching: "outcome=\"stored\"")
