@@ -29,9 +29,17 @@ public struct EntityStateStore: Sendable {
         guard !events.isEmpty else { return Outcome(changed: 0, markedRecords: 0) }
         do {
             return try await client.withTransaction(logger: logger) { connection in
+                let clock = ContinuousClock()
+                let start = clock.now
                 let changed = try await upsertStates(events, connection)
+                let upserted = clock.now
                 try await recordStageEntries(events, connection)
+                let staged = clock.now
                 let marked = try await DirtyMarking.mark(changed: changed, priority: priority, connection: connection, logger: logger)
+                logger.trace("store steps", metadata: [
+                    "upsertMs": "\((upserted - start).milliseconds)", "stagesMs": "\((staged - upserted).milliseconds)",
+                    "markMs": "\((clock.now - staged).milliseconds)",
+                ])
                 return Outcome(changed: changed.count, markedRecords: marked)
             }
         } catch let error as PostgresTransactionError {
