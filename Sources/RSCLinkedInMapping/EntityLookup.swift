@@ -3,6 +3,9 @@ public struct EntityLookup: Sendable {
     public var entities: [String: [String: TeamtailorEntity]]
     /// Stage entries per application id.
     public var stageEntries: [String: [StageEntry]]
+    /// Members linked by hand or by an export, per candidate id: LinkedIn keeps `manualMatchedMember` in the
+    /// candidate record and clears it on a full replace that leaves it out, so every upsert must carry it.
+    public var manualMembers: [String: String] = [:]
 
     public init(entities: [TeamtailorEntity] = [], stageEntries: [String: [StageEntry]] = [:]) {
         self.entities = [:]

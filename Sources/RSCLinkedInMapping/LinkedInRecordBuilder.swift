@@ -106,6 +106,7 @@ public struct LinkedInRecordBuilder: Sendable {
             record["phoneNumbers"] = .array([.object(["number": .string(phone)])])
         }
         if let profile = candidate.text("linkedin-url") { record["linkedInProfileUrl"] = .string(profile) }
+        if let member = lookup.manualMembers[id] { record["manualMatchedMember"] = .string(member) }
         return .upsert(.object(record))
     }
 

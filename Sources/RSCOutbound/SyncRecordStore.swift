@@ -137,6 +137,17 @@ struct SyncRecordStore: Sendable {
         for try await (type, id, deleted, attributes, relationships) in rows.decode((String, String, Bool, String, String).self) {
             lookup.insert(TeamtailorEntity(type: type, id: id, deleted: deleted, attributes: members(attributes), relationships: members(relationships)))
         }
+        let candidates = list.filter { $0.type == "candidates" }.map(\.id)
+        if !candidates.isEmpty {
+            let members = try await client.query(
+                """
+                SELECT candidate_id, person_urn FROM candidate_members
+                WHERE company_id = \(company) AND candidate_id = ANY(\(candidates)) AND matched_by IN ('export', 'manual')
+                """,
+                logger: logger
+            )
+            for try await (candidate, person) in members.decode((String, String).self) { lookup.manualMembers[candidate] = person }
+        }
         let applications = list.filter { $0.type == "job-applications" }.map(\.id)
         if !applications.isEmpty {
             let entries = try await client.query(

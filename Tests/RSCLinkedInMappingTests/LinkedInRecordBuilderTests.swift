@@ -137,4 +137,12 @@ struct LinkedInRecordBuilderTests {
         }
         #expect(a.canonicalText == b.canonicalText)
     }
+
+    @Test("a member linked by an export stays linked: the full record carries manualMatchedMember")
+    func manualMember() {
+        var lookup = Fixtures.lookup
+        #expect(field(plan(LinkedInRecordKey(.candidate, "c-90211"), lookup), "manualMatchedMember") == nil)
+        lookup.manualMembers["c-90211"] = "urn:li:person:exported"
+        #expect(field(plan(LinkedInRecordKey(.candidate, "c-90211"), lookup), "manualMatchedMember") == .string("urn:li:person:exported"))
+    }
 }

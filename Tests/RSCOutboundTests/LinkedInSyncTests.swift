@@ -189,4 +189,26 @@ struct LinkedInSyncTests {
             #expect(await harness.held(.atsCandidates, "1842").count == 1)
         }
     }
+
+    @Test("a candidate linked to a member by an export keeps the link when its record is sent again")
+    func exportLinkKept() async throws {
+        try await SyncHarness.run { harness in
+            let events = EventFactory()
+            try await harness.client.query(
+                "INSERT INTO candidate_members (company_id, candidate_id, person_urn, matched_by) VALUES ('1842', 'c-1', 'urn:li:person:exported1', 'export')",
+                logger: harness.logger
+            )
+            try await harness.apply([events.candidate("c-1")])
+            try await harness.drain()
+            try await harness.apply([events.candidate("c-1", first: "Åsa-Maria")])
+            try await harness.drain()
+            let members = await harness.simulator.state.matchedMembers(atsCandidateId: "c-1", in: SyncHarness.organization("1842"))
+            #expect(members == ["urn:li:person:exported1"])
+            // The read-back does not overwrite a member an export chose.
+            let stored = try await harness.client.query("SELECT person_urn, matched_by FROM candidate_members WHERE candidate_id = 'c-1'", logger: harness.logger)
+                .decode((String, String).self).reduce(into: [(String, String)]()) { $0.append($1) }
+            #expect(stored.first?.0 == "urn:li:person:exported1")
+            #expect(stored.first?.1 == "export")
+        }
+    }
 }
