@@ -165,7 +165,3 @@ public struct OutboundConsumer: Service {
         ChangeTopic.allCases.first { $0.resourceType == type }?.rawValue ?? type
     }
 }
-
-extension Duration {
-    var milliseconds: Int64 { components.seconds * 1_000 + components.attoseconds / 1_000_000_000_000_000 }
-}

@@ -201,7 +201,7 @@ struct SyncRecordStore: Sendable {
             case .jobSubmitted(let taskID, let newHash): state = "pending"; task = taskID; pending = newHash
             case .retryLater(let delay, let why):
                 state = "pending"; reason = why
-                retry = delay.components.seconds * 1_000 + delay.components.attoseconds / 1_000_000_000_000_000
+                retry = delay.milliseconds
             }
             states.append(state)
             reasons.append(reason ?? "")

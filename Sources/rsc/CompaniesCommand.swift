@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PostgresNIO
+import RSCChangeEvents
 import RSCStore
 
 struct CompaniesCommand: AsyncParsableCommand {
@@ -84,8 +85,8 @@ struct CompaniesCommand: AsyncParsableCommand {
                 ["linkedin client secret", company.linkedInClientID == nil ? "-" : "(stored encrypted)"],
                 ["teamtailor token", "(stored encrypted)"],
                 ["jobs on linkedin", company.jobsPrivate ? "private (PRIVATE_TO_ATS_INTEGRATION)" : "public unless internal or unlisted"],
-                ["created", RFC3339Text.format(company.createdAt)],
-                ["updated", RFC3339Text.format(company.updatedAt)],
+                ["created", RFC3339.format(company.createdAt)],
+                ["updated", RFC3339.format(company.updatedAt)],
             ]
             print(TextTable.render(rows))
         }

@@ -13,9 +13,3 @@ enum TextTable {
         }.joined(separator: "\n")
     }
 }
-
-enum RFC3339Text {
-    static func format(_ date: Date) -> String {
-        date.formatted(.iso8601)
-    }
-}
