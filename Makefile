@@ -4,7 +4,7 @@ SWIFT ?= swift
 APT_PACKAGES := librdkafka-dev postgresql kcat
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps build build-tests test demo bench clean
+.PHONY: deps build build-tests test demo bench clean deploy-check
 
 # Idempotent: apt runs only when a package is missing.
 deps:
@@ -34,6 +34,10 @@ demo: build
 bench: deps
 	$(SWIFT) build -c release
 	.build/release/rsc bench outbound
+
+# Offline checks of deploy/ (manifests, alert rules and their tests, Dockerfile, metric names).
+deploy-check:
+	deploy/check
 
 clean:
 	rm -rf .build
