@@ -55,6 +55,7 @@ let package = Package(
             name: "RSCLinkedInClient",
             dependencies: [
                 "RSCChangeEvents",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -110,8 +111,29 @@ let package = Package(
             name: "RSCLinkedInSimulator",
             dependencies: [
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // Teamtailor's API over HTTP (JSON:API): pages, rate limits, errors with a verdict.
+        .target(
+            name: "RSCTeamtailorClient",
+            dependencies: [
+                "RSCRetry", "RSCChangeEvents",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ]
+        ),
+        // A faithful Teamtailor API on loopback: sandbox, demo, tests and benchmarks.
+        .target(
+            name: "RSCTeamtailorSimulator",
+            dependencies: [
+                "RSCChangeEvents",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
@@ -160,6 +182,10 @@ let package = Package(
             name: "RSCLinkedInSimulatorTests",
             dependencies: [
                 "RSCLinkedInSimulator",
+                // Only to check the client against the simulator end to end; the simulator never imports it.
+                "RSCLinkedInClient",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -181,6 +207,15 @@ let package = Package(
                 "RSCLinkedInMapping", "RSCStore", "RSCSecrets",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
+        ),
+        .testTarget(
+            name: "RSCTeamtailorTests",
+            dependencies: [
+                "RSCTeamtailorClient", "RSCTeamtailorSimulator", "RSCChangeEvents",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
         .testTarget(

@@ -1,0 +1,142 @@
+import Foundation
+import RSCChangeEvents
+
+/// One Teamtailor call before any I/O: method, path with query, JSON:API body, and what metrics and logs may name.
+/// Built by pure functions so each request shape is pinned by tests.
+public struct TeamtailorRequest: Sendable, Equatable {
+    public enum Method: String, Sendable { case GET, POST, PATCH, DELETE }
+
+    public var method: Method
+    /// Path and query relative to the base URL, e.g. `/v1/candidates?filter%5Bemail%5D=…`.
+    public var path: String
+    public var body: JSONValue?
+    /// The metric label: the collection (`candidates`, `job-applications`, `activities`).
+    public var resource: String
+    /// For errors and logs, without ids or query: `PATCH /v1/notes/{id}`.
+    public var call: String
+}
+
+/// The request shapes of the calls the integration makes.
+public enum TeamtailorRequests {
+    /// Teamtailor's dated API version, sent on every call.
+    public static let apiVersion = "20240904"
+    /// The largest page Teamtailor serves.
+    public static let pageSize = 30
+    /// Decided here: the public API documents `filter[email]` only; finding a candidate by LinkedIn profile
+    /// assumes this filter (see docs/teamtailor-simulator.md).
+    public static let linkedInURLFilter = "filter[linkedin-url]"
+
+    public static func findCandidates(email: String) -> TeamtailorRequest {
+        get("/v1/candidates", query: [("filter[email]", email)], resource: "candidates", call: "GET /v1/candidates?filter[email]")
+    }
+
+    public static func findCandidates(linkedInURL: String) -> TeamtailorRequest {
+        get("/v1/candidates", query: [(linkedInURLFilter, linkedInURL)], resource: "candidates",
+            call: "GET /v1/candidates?\(linkedInURLFilter)")
+    }
+
+    public static func candidate(id: String) -> TeamtailorRequest {
+        get("/v1/candidates/\(encode(id))", query: [], resource: "candidates", call: "GET /v1/candidates/{id}")
+    }
+
+    public static func job(id: String) -> TeamtailorRequest {
+        get("/v1/jobs/\(encode(id))", query: [], resource: "jobs", call: "GET /v1/jobs/{id}")
+    }
+
+    public static func createCandidate(_ candidate: TeamtailorNewCandidate) -> TeamtailorRequest {
+        write(.POST, "/v1/candidates", document(type: "candidates", attributes: candidate.attributes),
+              resource: "candidates", call: "POST /v1/candidates")
+    }
+
+    /// Only the given attributes change (PATCH semantics).
+    public static func updateCandidate(id: String, attributes: [String: JSONValue]) -> TeamtailorRequest {
+        write(.PATCH, "/v1/candidates/\(encode(id))", document(type: "candidates", id: id, attributes: attributes),
+              resource: "candidates", call: "PATCH /v1/candidates/{id}")
+    }
+
+    public static func createJobApplication(candidateID: String, jobID: String, sourced: Bool) -> TeamtailorRequest {
+        write(.POST, "/v1/job-applications",
+              document(type: "job-applications", attributes: ["sourced": .bool(sourced)], relationships: [
+                  "candidate": link("candidates", candidateID), "job": link("jobs", jobID),
+              ]),
+              resource: "job-applications", call: "POST /v1/job-applications")
+    }
+
+    public static func createNote(candidateID: String, userID: String, text: String) -> TeamtailorRequest {
+        write(.POST, "/v1/notes",
+              document(type: "notes", attributes: ["note": .string(text)], relationships: [
+                  "candidate": link("candidates", candidateID), "user": link("users", userID),
+              ]),
+              resource: "notes", call: "POST /v1/notes")
+    }
+
+    public static func updateNote(id: String, text: String) -> TeamtailorRequest {
+        write(.PATCH, "/v1/notes/\(encode(id))", document(type: "notes", id: id, attributes: ["note": .string(text)]),
+              resource: "notes", call: "PATCH /v1/notes/{id}")
+    }
+
+    public static func deleteNote(id: String) -> TeamtailorRequest {
+        TeamtailorRequest(method: .DELETE, path: "/v1/notes/\(encode(id))", body: nil, resource: "notes", call: "DELETE /v1/notes/{id}")
+    }
+
+    /// Decided here (an internal endpoint of the same API): an entry in the candidate's activity tab.
+    public static func createActivity(candidateID: String, code: TeamtailorActivityCode, data: String) -> TeamtailorRequest {
+        write(.POST, "/v1/activities",
+              document(type: "activities", attributes: ["code": .string(code.rawValue), "data": .string(data)],
+                       relationships: ["candidate": link("candidates", candidateID)]),
+              resource: "activities", call: "POST /v1/activities")
+    }
+
+    public static func activities(candidateID: String) -> TeamtailorRequest {
+        get("/v1/candidates/\(encode(candidateID))/activities", query: [("page[size]", String(pageSize))],
+            resource: "activities", call: "GET /v1/candidates/{id}/activities")
+    }
+
+    public static func users() -> TeamtailorRequest {
+        get("/v1/users", query: [("page[size]", String(pageSize))], resource: "users", call: "GET /v1/users")
+    }
+
+    /// The first page of a collection, 30 records, oldest id first; `updatedFrom` only where Teamtailor filters.
+    public static func firstPage(_ resource: TeamtailorResource, updatedFrom: Date?) -> TeamtailorRequest {
+        var query = [("page[size]", String(pageSize))]
+        if let updatedFrom, resource.filtersByUpdatedAt {
+            query.append(("filter[updated-at][from]", RFC3339.format(updatedFrom)))
+        }
+        return get("/v1/\(resource.rawValue)", query: query, resource: resource.rawValue, call: "GET /v1/\(resource.rawValue)")
+    }
+
+    // MARK: - Building blocks
+
+    static func get(_ path: String, query: [(String, String)], resource: String, call: String) -> TeamtailorRequest {
+        let text = query.map { "\(encode($0.0))=\(encode($0.1))" }.joined(separator: "&")
+        return TeamtailorRequest(method: .GET, path: text.isEmpty ? path : path + "?" + text, body: nil, resource: resource, call: call)
+    }
+
+    static func write(_ method: TeamtailorRequest.Method, _ path: String, _ body: JSONValue, resource: String, call: String)
+        -> TeamtailorRequest
+    {
+        TeamtailorRequest(method: method, path: path, body: body, resource: resource, call: call)
+    }
+
+    static func document(
+        type: String, id: String? = nil, attributes: [String: JSONValue], relationships: [String: JSONValue] = [:]
+    ) -> JSONValue {
+        var data: [String: JSONValue] = ["type": .string(type), "attributes": .object(attributes)]
+        if let id { data["id"] = .string(id) }
+        if !relationships.isEmpty { data["relationships"] = .object(relationships) }
+        return .object(["data": .object(data)])
+    }
+
+    static func link(_ type: String, _ id: String) -> JSONValue {
+        .object(["data": .object(["type": .string(type), "id": .string(id)])])
+    }
+
+    /// Percent-encodes a path segment or query component: brackets, `+`, `@`, `/` and `:` included (an email's
+    /// `+` must not arrive as a space).
+    /// RFC 3986 unreserved, ASCII only (`CharacterSet.alphanumerics` would let `å` through unencoded).
+    static let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+
+    static func encode(_ text: String) -> String {
+        text.addingPercentEncoding(withAllowedCharacters: unreserved) ?? text
+    }
+}

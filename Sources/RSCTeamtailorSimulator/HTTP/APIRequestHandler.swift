@@ -1,0 +1,135 @@
+import Foundation
+import RSCChangeEvents
+
+/// Answers one authenticated `/v1` call against one company's store: routing by path, then the store's rules.
+// Pure: the state actor owns auth, rate limits, faults and logging; this only reads and writes the store.
+struct APIRequestHandler {
+    let call: IncomingCall
+    let configuration: TeamtailorSimulatorConfiguration
+    let now: Date
+
+    struct Answer {
+        var response: OutgoingResponse
+        var changes: [RecordChange] = []
+    }
+
+    func handle(_ store: inout CompanyStore) throws(APIFailure) -> Answer {
+        let segments = call.path.split(separator: "/").map(String.init)
+        guard segments.count >= 2, segments.count <= 4, segments[0] == "v1",
+            let resource = SimulatedTeamtailorResource(rawValue: segments[1])
+        else { throw APIFailure.notFound("No route matches \(call.method) \(call.path)") }
+        let id = try segments.count >= 3 ? JSONAPIDocument.recordID(segments[2]) : nil
+        switch (call.method, segments.count) {
+        case ("GET", 2):
+            return try list(resource, in: store)
+        case ("GET", 3):
+            guard let record = store.record(resource, id!) else {
+                throw APIFailure.notFound("No \(resource.rawValue) record with id \(id!)")
+            }
+            return Answer(response: .document(200, .object(["data": record.json])))
+        case ("GET", 4) where resource == .candidates && segments[3] == "activities":
+            guard store.record(.candidates, id!) != nil else {
+                throw APIFailure.notFound("No candidates record with id \(id!)")
+            }
+            let query = try ListQuery(QueryParameters(raw: call.query), resource: .activities, configuration: configuration)
+            let mine = store.collection(.activities).records.filter { $0.link("candidate")?.id == id! }
+            return Answer(response: .document(200, query.page(mine, base: base, path: call.path, filtered: true)))
+        case ("POST", 2):
+            return try create(resource, in: &store)
+        case ("PATCH", 3):
+            return try update(resource, id: id!, in: &store)
+        case ("DELETE", 3):
+            return try delete(resource, id: id!, in: &store)
+        default:
+            throw APIFailure(status: 405, title: "Method not allowed", detail: "\(call.method) \(call.path) is not supported")
+        }
+    }
+
+    /// Absolute links point back at whoever was asked (loopback port, or a proxy's name).
+    private var base: String { "http://" + (call.host ?? "\(configuration.host):\(configuration.port)") }
+
+    private func list(_ resource: SimulatedTeamtailorResource, in store: CompanyStore) throws(APIFailure) -> Answer {
+        let query = try ListQuery(QueryParameters(raw: call.query), resource: resource, configuration: configuration)
+        let records = store.collection(resource).records
+        let document: JSONValue
+        if let email = query.email {
+            // Unique per company: the index answers at once.
+            let found = store.candidateID(email: email).flatMap { store.record(.candidates, $0) }
+            document = query.page(found.map { [$0] } ?? [], base: base, path: call.path, filtered: true)
+        } else {
+            let filtered = query.updatedFrom != nil || query.linkedInURL != nil
+            document = query.page(records, base: base, path: call.path, filtered: filtered)
+        }
+        return Answer(response: .document(200, document))
+    }
+
+    private func create(_ resource: SimulatedTeamtailorResource, in store: inout CompanyStore) throws(APIFailure) -> Answer {
+        let document = try JSONAPIDocument(call, type: resource.rawValue, id: nil)
+        switch resource {
+        case .candidates:
+            var attributes = document.attributes
+            let merge = attributes.removeValue(forKey: "merge")
+            if let merge, merge != .null, merge.boolValue == nil {
+                throw APIFailure.badRequest("merge has the wrong type", pointer: "/data/attributes/merge")
+            }
+            let (record, change) = try store.createCandidate(attributes, merge: merge?.boolValue ?? false, now: now)
+            // A merge answers the existing candidate with 200; a new one is 201.
+            return Answer(
+                response: .document(change.action == .create ? 201 : 200, .object(["data": record.json])), changes: [change])
+        case .jobApplications:
+            let (record, change) = try store.createApplication(
+                candidate: try document.requiredLink("candidate"), job: try document.requiredLink("job"),
+                stage: try document.optionalLink("stage"), document.attributes, now: now)
+            return Answer(response: .document(201, .object(["data": record.json])), changes: [change])
+        case .notes:
+            try AttributeRules.check(document.attributes, against: AttributeRules.note)
+            let (record, change) = try store.createNote(
+                candidate: try document.requiredLink("candidate"), user: try document.requiredLink("user"),
+                application: try document.optionalLink("job-application"),
+                text: (document.attributes["note"] ?? document.attributes["body"])?.stringValue,
+                isPrivate: (document.attributes["private-note"] ?? document.attributes["private"])?.boolValue ?? false,
+                now: now)
+            return Answer(response: .document(201, .object(["data": record.json])), changes: [change])
+        case .activities:
+            try AttributeRules.check(document.attributes, against: AttributeRules.activity)
+            let record = try store.createActivity(
+                candidate: try document.requiredLink("candidate"), user: try document.optionalLink("user"),
+                code: document.attributes["code"]?.stringValue, data: document.attributes["data"]?.stringValue, now: now)
+            return Answer(response: .document(201, .object(["data": record.json])))
+        default:
+            throw APIFailure(status: 405, title: "Method not allowed", detail: "\(resource.rawValue) cannot be created here")
+        }
+    }
+
+    private func update(_ resource: SimulatedTeamtailorResource, id: Int, in store: inout CompanyStore) throws(APIFailure)
+        -> Answer
+    {
+        let document = try JSONAPIDocument(call, type: resource.rawValue, id: id)
+        let change: RecordChange
+        switch resource {
+        case .candidates:
+            change = try store.updateCandidate(id, document.attributes, now: now)
+        case .jobApplications:
+            change = try store.updateApplication(id, stage: try document.optionalLink("stage"), document.attributes, now: now)
+        case .notes:
+            try AttributeRules.check(document.attributes, against: AttributeRules.note)
+            change = try store.updateNote(
+                id, text: (document.attributes["note"] ?? document.attributes["body"])?.stringValue,
+                isPrivate: (document.attributes["private-note"] ?? document.attributes["private"])?.boolValue, now: now)
+        default:
+            throw APIFailure(status: 405, title: "Method not allowed", detail: "\(resource.rawValue) cannot be updated here")
+        }
+        return Answer(response: .document(200, .object(["data": store.record(resource, id)!.json])), changes: [change])
+    }
+
+    private func delete(_ resource: SimulatedTeamtailorResource, id: Int, in store: inout CompanyStore) throws(APIFailure)
+        -> Answer
+    {
+        switch resource {
+        case .candidates: return Answer(response: .noContent, changes: [try store.deleteCandidate(id)])
+        case .notes: return Answer(response: .noContent, changes: [try store.deleteNote(id)])
+        default:
+            throw APIFailure(status: 405, title: "Method not allowed", detail: "\(resource.rawValue) cannot be deleted here")
+        }
+    }
+}

@@ -1,0 +1,45 @@
+import Synchronization
+
+/// Hands the bound port to everyone waiting for it, or the reason the server never listened.
+final class ListeningSignal: Sendable {
+    private enum State {
+        case waiting([CheckedContinuation<Int, any Error>])
+        case listening(Int)
+        case failed(any Error)
+    }
+
+    private let state = Mutex<State>(.waiting([]))
+
+    func wait() async throws -> Int {
+        try await withCheckedThrowingContinuation { continuation in
+            let immediate: Result<Int, any Error>? = state.withLock { state in
+                switch state {
+                case .waiting(var waiters):
+                    waiters.append(continuation)
+                    state = .waiting(waiters)
+                    return nil
+                case .listening(let port): return .success(port)
+                case .failed(let error): return .failure(error)
+                }
+            }
+            if let immediate { continuation.resume(with: immediate) }
+        }
+    }
+
+    func listening(on port: Int) { finish(.success(port)) }
+
+    /// Called when `run()` ends; waiters still waiting learn the server is gone.
+    func stopped(_ error: any Error) { finish(.failure(error)) }
+
+    private func finish(_ result: Result<Int, any Error>) {
+        let waiters: [CheckedContinuation<Int, any Error>] = state.withLock { state in
+            guard case .waiting(let waiters) = state else { return [] }
+            switch result {
+            case .success(let port): state = .listening(port)
+            case .failure(let error): state = .failed(error)
+            }
+            return waiters
+        }
+        for waiter in waiters { waiter.resume(with: result) }
+    }
+}
