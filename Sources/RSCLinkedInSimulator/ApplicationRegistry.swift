@@ -15,6 +15,14 @@ struct ApplicationRegistry: Sendable {
         var clientSecret: String
         var organization: String
         var revoked = false
+        var role: Role = .child
+    }
+
+    enum Role: Sendable {
+        /// The partner (parent) application: provisioning only.
+        case partner
+        /// A customer's application; `organization` is empty until onboarding binds it.
+        case child
     }
 
     struct IssuedToken: Sendable {
@@ -33,6 +41,10 @@ struct ApplicationRegistry: Sendable {
             clientID: clientID, clientSecret: clientSecret, organization: OrganizationURN.normalize(organization))
         application.revoked = applications[clientID]?.revoked ?? false
         applications[clientID] = application
+    }
+
+    mutating func registerPartner(clientID: String, clientSecret: String) {
+        applications[clientID] = Application(clientID: clientID, clientSecret: clientSecret, organization: "", role: .partner)
     }
 
     /// `POST /oauth/v2/accessToken` with the client-credentials form already parsed.

@@ -142,9 +142,11 @@ enum InspectionRoutes {
             await state.reset()
             return .noContent
         }
+        registerOnboarding(on: router, state: state)
+        registerRecruiterData(on: router, state: state)
     }
 
-    private static func route(
+    static func route(
         _ router: Router<BasicRequestContext>, _ method: HTTPRequest.Method, _ path: String,
         _ handler: @escaping @Sendable (Request, BasicRequestContext) async throws -> OutgoingResponse
     ) {
@@ -153,11 +155,13 @@ enum InspectionRoutes {
                 return try await handler(request, context).response
             } catch let error as APIError {
                 return OutgoingResponse.error(error).response
+            } catch let error as SimulatorScriptError {
+                return OutgoingResponse.error(APIError(status: error.status, message: error.message)).response
             }
         }
     }
 
-    private static func jsonBody(_ request: Request) async throws -> SimulatedJSON {
+    static func jsonBody(_ request: Request) async throws -> SimulatedJSON {
         let buffer: ByteBuffer
         do {
             buffer = try await request.body.collect(upTo: 1 << 20)

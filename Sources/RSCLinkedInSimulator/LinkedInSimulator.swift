@@ -20,7 +20,7 @@ public final class LinkedInSimulator: Service, Sendable {
         logger: Logger
     ) {
         self.configuration = configuration
-        self.state = SimulatorState(configuration: configuration, clock: clock)
+        self.state = SimulatorState(configuration: configuration, clock: clock, logger: logger)
         self.logger = logger
     }
 

@@ -13,6 +13,17 @@ public struct LinkedInSimulatorConfiguration: Sendable {
     public var callWindow: Duration = .seconds(86_400)
     /// Off: nothing is refused for quota (usage is still counted).
     public var quotasEnabled = true
+    /// Recruiter-data calls (seats, notes, InMails, stubs together) per child application and call window.
+    public var recruiterDataCallsPerDay = 100_000
+    /// Configuration calls (provisioning, integrations) per application and call window.
+    public var configurationCallsPerDay = 5_000
+    /// The partner (parent) application: its token may call provisioning only.
+    public var partnerClientID = "rsc-partner"
+    public var partnerClientSecret = "rsc-partner-secret"
+    /// Push delivery to callback URLs: attempts per notification, the first retry's delay (doubling), per-attempt timeout.
+    public var pushAttempts = 4
+    public var pushBackoff: Duration = .milliseconds(500)
+    public var pushTimeout: Duration = .seconds(5)
 
     public init() {}
 }

@@ -28,11 +28,14 @@ struct QuotaLedger: Sendable {
     init(origin: Date) { self.origin = origin }
 
     /// Seconds until the call window resets when one more call would exceed the limit, else nil.
-    func callRetryAfter(clientID: String, now: Date, configuration: LinkedInSimulatorConfiguration) -> Int? {
+    /// `limit` defaults to the sync budget (`callsPerDay`).
+    func callRetryAfter(
+        clientID: String, now: Date, configuration: LinkedInSimulatorConfiguration, limit: Int? = nil
+    ) -> Int? {
         guard configuration.quotasEnabled else { return nil }
         let window = callWindow(now, configuration)
         let used = Self.used(calls[clientID], in: window)
-        return used + 1 > configuration.callsPerDay ? Self.seconds(until: window.end, from: now) : nil
+        return used + 1 > (limit ?? configuration.callsPerDay) ? Self.seconds(until: window.end, from: now) : nil
     }
 
     /// Seconds until the record window resets when `count` more records would exceed the limit, else nil.

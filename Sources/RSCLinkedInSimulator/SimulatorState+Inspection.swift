@@ -10,7 +10,7 @@ extension SimulatorState {
     }
 
     public func applications() -> [SimulatedApplication] {
-        registry.applications.values
+        registry.applications.values.filter { $0.role == .child }
             .map { SimulatedApplication(clientID: $0.clientID, organization: $0.organization, revoked: $0.revoked) }
             .sorted { $0.clientID < $1.clientID }
     }
@@ -105,10 +105,15 @@ extension SimulatorState {
         faults.forceThrottle(nextCalls: nextCalls, clientID: clientID, retryAfter: retryAfterSeconds)
     }
 
-    /// Forgets all records, tasks, "no member" marks, the log, counters, quota usage and faults (revocations
-    /// included). Registered applications and their tokens stay, so running clients keep working.
+    /// Forgets all records, tasks, "no member" marks, integrations, recruiter data, notifications, the log,
+    /// counters, quota usage and faults (revocations included). Registered and provisioned applications and their
+    /// tokens stay, so running clients keep working.
     public func reset() {
+        let provisioned = data.onboarding.provisioned
         data = SimulatorData()
+        data.onboarding.provisioned = provisioned
+        notifications = NotificationLog()
+        budgets = budgets.mapValues { _ in QuotaLedger(origin: clock.now()) }
         registry.restoreAll()
         log.removeAll()
         throttled = [:]

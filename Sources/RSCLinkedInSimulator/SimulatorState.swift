@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 
 /// Everything the simulator knows, inspectable and steerable in-process (see `SimulatorState+Inspection.swift`).
 // One actor, so each LinkedIn call runs here whole (auth, faults, quota, validation, change) and either happens
@@ -10,15 +11,25 @@ public actor SimulatorState {
     var data = SimulatorData()
     var registry = ApplicationRegistry()
     var quota: QuotaLedger
+    /// Call budgets other than the sync one (recruiter data, configuration), per application.
+    var budgets: [APIEndpoint.CallBudget: QuotaLedger] = [:]
+    /// Push notifications to customers' callback URLs, every attempt recorded.
+    var notifications = NotificationLog()
+    let pusher: PushDeliverer
     var faults = FaultInjector()
     var log = RequestLog()
     /// client_id → 429 answers (quota and forced).
     var throttled: [String: Int] = [:]
 
-    init(configuration: LinkedInSimulatorConfiguration, clock: any SimulatorClock) {
+    init(configuration: LinkedInSimulatorConfiguration, clock: any SimulatorClock, logger: Logger) {
         self.configuration = configuration
         self.clock = clock
         quota = QuotaLedger(origin: clock.now())
+        budgets = [.recruiterData: QuotaLedger(origin: clock.now()), .configuration: QuotaLedger(origin: clock.now())]
+        pusher = PushDeliverer(
+            attempts: configuration.pushAttempts, backoff: configuration.pushBackoff, timeout: configuration.pushTimeout,
+            logger: logger)
+        registry.registerPartner(clientID: configuration.partnerClientID, clientSecret: configuration.partnerClientSecret)
     }
 
     /// The injected latency, slept by the HTTP layer before the call enters the actor.
@@ -59,12 +70,22 @@ public actor SimulatorState {
             return .error(error)
         }
         entry.clientID = caller.clientID
+        switch (endpoint.audience, caller.role) {
+        case (.partner, .child):
+            return .error(.forbidden("provisioning takes the partner application's token, not a child application's"))
+        case (.child, .partner):
+            return .error(.forbidden("the partner application may only call provisioning; use the customer's child application"))
+        default: break
+        }
 
         if let retryAfter = faults.takeForcedThrottle(clientID: caller.clientID) {
             return .error(.throttled("Too many requests (injected throttle)", retryAfter: retryAfter))
         }
         if let status = faults.drawServerError() {
             return .error(APIError(status: status, message: "Injected server error"))
+        }
+        if endpoint.budget != .sync {
+            return handleBudgeted(call, endpoint: endpoint, caller: caller, now: now, entry: &entry)
         }
         if let retryAfter = quota.callRetryAfter(clientID: caller.clientID, now: now, configuration: configuration) {
             return .error(.throttled(
@@ -91,8 +112,46 @@ public actor SimulatorState {
                 retryAfter: retryAfter))
         }
         quota.consume(clientID: caller.clientID, records: records, now: now, configuration: configuration)
-        let body = operation.apply(&data, OperationContext(now: now, caller: caller))
-        return .json(200, body)
+        return run(operation, caller: caller, now: now)
+    }
+
+    /// Recruiter-data and configuration calls: their own daily call budget, no record quota.
+    private func handleBudgeted(
+        _ call: IncomingCall, endpoint: APIEndpoint, caller: ApplicationRegistry.Application, now: Date,
+        entry: inout RequestLogEntry
+    ) -> OutgoingResponse {
+        let limit = endpoint.budget == .recruiterData
+            ? configuration.recruiterDataCallsPerDay : configuration.configurationCallsPerDay
+        var ledger = budgets[endpoint.budget] ?? QuotaLedger(origin: now)
+        defer { budgets[endpoint.budget] = ledger }
+        if let retryAfter = ledger.callRetryAfter(clientID: caller.clientID, now: now, configuration: configuration, limit: limit) {
+            let what = endpoint.budget == .recruiterData ? "recruiter data" : "configuration"
+            return .error(.throttled(
+                "Resource level throttle APPLICATION DAY limit for \(what) calls of this application is reached",
+                retryAfter: retryAfter))
+        }
+        ledger.consume(clientID: caller.clientID, records: 0, now: now, configuration: configuration)
+        let operation: PreparedOperation
+        do throws(APIError) {
+            operation = try prepare(call, endpoint: endpoint, caller: caller, now: now)
+        } catch {
+            return .error(error)
+        }
+        entry.recordCount = operation.recordCount
+        return run(operation, caller: caller, now: now)
+    }
+
+    private func run(_ operation: PreparedOperation, caller: ApplicationRegistry.Application, now: Date) -> OutgoingResponse {
+        do throws(APIError) {
+            let body = try operation.apply(&data, OperationContext(now: now, caller: caller))
+            // Provisioning creates child applications; they get tokens from now on.
+            for application in data.onboarding.takePendingRegistrations() {
+                registry.register(clientID: application.clientID, clientSecret: application.clientSecret, organization: "")
+            }
+            return .json(operation.successStatus, body)
+        } catch {
+            return .error(error)
+        }
     }
 
     /// Protocol-level checks every endpoint shares, then the endpoint's own.
@@ -104,7 +163,7 @@ public actor SimulatorState {
                 "Unsupported X-RestLi-Protocol-Version \(version): these /v2 resources take Rest.li 1.0.0 keys")
         }
         let expected = endpoint.restliMethod.rawValue
-        if endpoint.takesBody {
+        if endpoint.takesBody && endpoint.restliMethod != .create {
             guard let sent = call.restliMethod else {
                 throw APIError.badRequest("Missing x-restli-method header: \(call.method) here must be \(expected)")
             }

@@ -6,7 +6,8 @@ enum LinkedInRoutes {
     /// Every `/v2` endpoint the simulator serves; later resources (provisioning, exports, …) join this list.
     static var endpoints: [APIEndpoint] {
         ATSCandidatesRoutes.endpoints + ATSApplicationsRoutes.endpoints + SubResourceRoutes.endpoints
-            + JobPostingRoutes.endpoints
+            + JobPostingRoutes.endpoints + ProvisioningRoutes.endpoints + IntegrationRoutes.endpoints
+            + ExportRoutes.endpoints + RecruiterDataRoutes.endpoints
     }
 
     static func router(state: SimulatorState) -> Router<BasicRequestContext> {

@@ -8,6 +8,10 @@ enum RestliMethod: String, Sendable {
     case batchPartialUpdate = "batch_partial_update"
     case batchGet = "batch_get"
     case batchDelete = "batch_delete"
+    /// A plain `create` (POST without a batch): the header is optional.
+    case create
+    /// A `q=…` finder (GET).
+    case finder
 }
 
 /// One `/v2` operation: its route, the Rest.li method it takes, and how a request becomes work.
@@ -21,10 +25,24 @@ struct APIEndpoint: Sendable {
     let path: String
     /// POST/PUT: the `x-restli-method` value required. GET/DELETE: the only value allowed when the header is sent.
     let restliMethod: RestliMethod
+    /// Which application's token may call it: the partner's (provisioning) or a customer's child.
+    var audience: Audience = .child
+    /// Which daily call budget the call counts against.
+    var budget: CallBudget = .sync
     let prepare: @Sendable (APIRequest) throws(APIError) -> PreparedOperation
 
     /// POST and PUT carry a JSON body and must name their Rest.li method.
     var takesBody: Bool { method == .post || method == .put }
+
+    enum Audience: Sendable {
+        case partner, child
+    }
+
+    /// Sync resources (records and calls), recruiter data (100,000 calls a day together) or configuration
+    /// (integrations and provisioning, 5,000 calls a day).
+    enum CallBudget: Sendable {
+        case sync, recruiterData, configuration
+    }
 }
 
 /// What an endpoint's `prepare` sees.
@@ -42,7 +60,10 @@ struct PreparedOperation {
     var recordCount: Int
     /// Writes count toward the per-window record quota; reads only toward the call quota.
     var countsRecords: Bool
-    var apply: (inout SimulatorData, OperationContext) -> SimulatedJSON
+    /// The HTTP status of a successful answer (201 for a create).
+    var successStatus = 200
+    /// Throws only before it changes anything (404 for an unknown request id, 409, 429 per member).
+    var apply: (inout SimulatorData, OperationContext) throws(APIError) -> SimulatedJSON
 }
 
 /// What an operation knows while it runs.

@@ -8,6 +8,10 @@ struct SimulatorData: Sendable {
     var tasks: [String: JobPostingTask] = [:]
     /// Lowercased emails the matcher treats as belonging to no LinkedIn member.
     var noMemberEmails: Set<String> = []
+    /// Provisioned child applications and the integrations partners named.
+    var onboarding = OnboardingStore()
+    /// Recruiter's side: contracts, seats, notes, InMails, stubs and exports.
+    var recruiter = RecruiterStore()
 }
 
 /// The asynchronous job-posting task LinkedIn answers a job batch with; it lives 24 hours.
