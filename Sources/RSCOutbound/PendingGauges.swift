@@ -4,17 +4,22 @@ import Metrics
 import PostgresNIO
 import ServiceLifecycle
 
-/// Publishes, per company, how many LinkedIn records wait to be sent and how old the oldest change among
-/// them is (`rsc_pending_records`, `rsc_oldest_pending_seconds`): what the "sync is falling behind" alert
-/// and the dashboard read. Every replica reports the same database-wide figures; dashboards take the max.
+/// Publishes, per company, how many LinkedIn records wait to be sent and how old the oldest **live** change
+/// among them is (`rsc_pending_records`, `rsc_oldest_pending_seconds`; first-global-sync work is counted in
+/// the first but not aged in the second, or every first sync would page someone), how many companies are
+/// parked (`rsc_companies_parked`), and each company's share of LinkedIn's quota in use
+/// (`rsc_linkedin_quota_used_ratio{window="minute|day"}`). Every replica reports the same database-wide
+/// figures; dashboards and alerts take the max.
 public struct PendingGauges: Service {
     let client: PostgresClient
     let interval: Duration
+    let quota: LinkedInQuota.Limits
     let logger: Logger
 
-    public init(client: PostgresClient, interval: Duration = .seconds(15), logger: Logger) {
+    public init(client: PostgresClient, interval: Duration = .seconds(15), quota: LinkedInQuota.Limits = .init(), logger: Logger) {
         self.client = client
         self.interval = interval
+        self.quota = quota
         self.logger = logger
     }
 
@@ -24,7 +29,8 @@ public struct PendingGauges: Service {
             do {
                 let rows = try await client.query(
                     """
-                    SELECT company_id, count(*)::int, COALESCE(EXTRACT(EPOCH FROM now() - min(dirty_since)), 0)::float8
+                    SELECT company_id, count(*)::int,
+                           COALESCE(EXTRACT(EPOCH FROM now() - min(dirty_since) FILTER (WHERE priority = 0)), 0)::float8
                     FROM linkedin_records WHERE dirty GROUP BY company_id
                     """,
                     logger: logger
@@ -41,10 +47,33 @@ public struct PendingGauges: Service {
                     Gauge(label: "rsc_oldest_pending_seconds", dimensions: [("company", company)]).record(0)
                 }
                 reported = current
+                try await reportCompaniesAndQuota()
             } catch {
                 logger.warning("could not read pending records for metrics", metadata: ["error": "\(String(describing: error))"])
             }
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+        }
+    }
+
+    func reportCompaniesAndQuota() async throws {
+        let parked = try await client.query(
+            "SELECT count(*)::int FROM companies WHERE status = 'parked'", logger: logger
+        ).decode(Int.self).reduce(0, +)
+        Gauge(label: "rsc_companies_parked").record(parked)
+        let usage = try await client.query(
+            """
+            SELECT company_id,
+                   coalesce(sum(records) FILTER (WHERE second > now() - make_interval(secs => \(Double(quota.window.components.seconds)))), 0)::int,
+                   coalesce(sum(calls) FILTER (WHERE second >= date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'), 0)::int
+            FROM linkedin_usage WHERE second >= least(date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC', now() - interval '1 hour')
+            GROUP BY company_id
+            """,
+            logger: logger)
+        for try await (company, records, calls) in usage.decode((String, Int, Int).self) {
+            Gauge(label: "rsc_linkedin_quota_used_ratio", dimensions: [("company", company), ("window", "minute")])
+                .record(Double(records) / Double(max(quota.recordsPerWindow, 1)))
+            Gauge(label: "rsc_linkedin_quota_used_ratio", dimensions: [("company", company), ("window", "day")])
+                .record(Double(calls) / Double(max(quota.callsPerDay, 1)))
         }
     }
 }

@@ -15,6 +15,7 @@ public enum WorkerRuntime {
     public static func run(
         name: String,
         defaultGroupID: String,
+        usesKafka: Bool = true,
         environment: EnvironmentReader = EnvironmentReader(),
         makeServices: (WorkerContext) async throws -> [any Service]
     ) async -> Never {
@@ -48,10 +49,11 @@ public enum WorkerRuntime {
         )
         do {
             let kafkaAdmin = try KafkaAdmin(bootstrapServers: configuration.kafkaBrokers, logger: logger)
-            let checks = [
-                HealthCheck(name: "postgres") { await ReadinessProbe.postgres(postgres, logger: logger) },
-                HealthCheck(name: "kafka") { await kafkaAdmin.isReachable(timeout: .seconds(2)) },
-            ]
+            // A worker that does not use Kafka (rsc-export) must not go unready when Kafka is down.
+            var checks = [HealthCheck(name: "postgres") { await ReadinessProbe.postgres(postgres, logger: logger) }]
+            if usesKafka {
+                checks.append(HealthCheck(name: "kafka") { await kafkaAdmin.isReachable(timeout: .seconds(2)) })
+            }
             let operations = OperationsServer.service(
                 port: configuration.metricsPort, registry: registry, checks: checks, logger: logger
             ) { port in

@@ -39,6 +39,6 @@ await WorkerRuntime.run(name: "rsc-outbound", defaultGroupID: "rsc-outbound") { 
             logger: context.logger
         ),
         LinkedInSender(postgres: context.postgres, linkedIn: linkedIn, companies: companies, settings: senderSettings, logger: context.logger),
-        PendingGauges(client: context.postgres, logger: context.logger),
+        PendingGauges(client: context.postgres, quota: senderSettings.quota, logger: context.logger),
     ]
 }
