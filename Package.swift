@@ -137,6 +137,29 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // rsc-export's public listener: LinkedIn's signed pushes, stored before the answer, processed after.
+        .target(
+            name: "RSCExport",
+            dependencies: [
+                "RSCStore", "RSCSecrets", "RSCRetry", "RSCLinkedInClient", "RSCTeamtailorClient",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // Connecting a company: the internal API (activate, integration, settings, status, disconnect).
+        .target(
+            name: "RSCConnect",
+            dependencies: [
+                "RSCExport", "RSCStore", "RSCLinkedInClient",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // The embedded stack: throwaway PostgreSQL server and librdkafka's mock Kafka cluster.
         .target(
             name: "RSCSandbox",
@@ -146,8 +169,10 @@ let package = Package(
             name: "rsc",
             dependencies: [
                 "RSCConfiguration", "RSCStore", "RSCSecrets", "RSCKafka", "RSCSandbox", "RSCChangeEvents",
-                "RSCObservability", "RSCOutbound", "RSCLinkedInSimulator",
+                "RSCObservability", "RSCOutbound", "RSCLinkedInSimulator", "RSCTeamtailorSimulator", "RSCTeamtailorClient",
+                "RSCLinkedInClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -161,7 +186,14 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "rsc-inbound", dependencies: ["RSCRuntime"]),
-        .executableTarget(name: "rsc-export", dependencies: ["RSCRuntime"]),
+        .executableTarget(
+            name: "rsc-export",
+            dependencies: [
+                "RSCRuntime", "RSCConfiguration", "RSCConnect", "RSCExport", "RSCLinkedInClient", "RSCStore", "RSCTeamtailorClient",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ]
+        ),
 
         // Shared by the test targets: a database per test, the embedded broker, built executables.
         .target(
@@ -214,6 +246,17 @@ let package = Package(
             dependencies: [
                 "RSCTeamtailorClient", "RSCTeamtailorSimulator", "RSCChangeEvents",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
+        .testTarget(
+            name: "RSCExportTests",
+            dependencies: [
+                "RSCExport", "RSCConnect", "RSCStore", "RSCSecrets", "RSCTestSupport", "RSCSandbox", "RSCChangeEvents",
+                "RSCLinkedInSimulator", "RSCLinkedInClient", "RSCTeamtailorSimulator", "RSCTeamtailorClient",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]

@@ -10,7 +10,9 @@ public enum CompanyStatus: String, Sendable, CaseIterable, Codable {
     case active
     /// LinkedIn refused our credentials (401/403); retried on a slow schedule until it works again.
     case parked
-    /// Disconnected by an admin; nothing is sent.
+    /// An admin disconnected it: its data is being deleted from LinkedIn; nothing new is sent.
+    case disconnecting
+    /// Disconnected: nothing of it left on LinkedIn, no credentials kept.
     case disconnected
 
     /// In words an admin understands.
@@ -20,6 +22,7 @@ public enum CompanyStatus: String, Sendable, CaseIterable, Codable {
         case .waitingForLinkedInAdmin: "waiting for a LinkedIn Recruiter admin to enable the integration"
         case .active: "active"
         case .parked: "LinkedIn access lost; retrying"
+        case .disconnecting: "disconnecting: removing this company's data from LinkedIn"
         case .disconnected: "disconnected"
         }
     }
@@ -102,12 +105,14 @@ public struct CompanyCredentials: Sendable {
 public enum CompanyStoreError: Error, CustomStringConvertible, Sendable, Equatable {
     case duplicate(companyID: String)
     case notFound(companyID: String)
+    case noCredentials(companyID: String)
     case invalid(field: String, expected: String)
 
     public var description: String {
         switch self {
         case .duplicate(let id): "company \(id) already exists; use `rsc companies set` to change it"
         case .notFound(let id): "company \(id) not found; `rsc companies list` shows the known ones"
+        case .noCredentials(let id): "company \(id) has no credentials (disconnected, or activation not finished)"
         case .invalid(let field, let expected): "\(field) is invalid; expected \(expected)"
         }
     }

@@ -16,7 +16,7 @@ public struct CompanyStore: Sendable {
     }
 
     /// The authenticated context of each sealed field: a value moved to another company or field does not open.
-    static func context(_ companyID: String, _ field: String) -> String { "company/\(companyID)/\(field)" }
+    public static func context(_ companyID: String, _ field: String) -> String { "company/\(companyID)/\(field)" }
 
     public func add(_ company: NewCompany) async throws {
         try company.validate()
@@ -60,17 +60,41 @@ public struct CompanyStore: Sendable {
         return nil
     }
 
-    public func setJobsPrivate(_ companyID: String, _ jobsPrivate: Bool) async throws {
-        let updated = try await client.query(
-            """
-            UPDATE companies SET jobs_private = \(jobsPrivate), updated_at = now()
-            WHERE company_id = \(companyID) RETURNING company_id
-            """,
-            logger: logger
-        )
-        var found = false
-        for try await _ in updated { found = true }
-        guard found else { throw CompanyStoreError.notFound(companyID: companyID) }
+    /// "Make all jobs private on LinkedIn". A change queues every job posting LinkedIn holds to be sent
+    /// again with its new availability — and nothing else; returns how many. One transaction: no job is sent
+    /// with the old setting after the new one is stored.
+    @discardableResult
+    public func setJobsPrivate(_ companyID: String, _ jobsPrivate: Bool) async throws -> Int {
+        do {
+            return try await setJobsPrivateInTransaction(companyID, jobsPrivate)
+        } catch let error as PostgresTransactionError {
+            // Callers (and people) want "company not found", not the transaction wrapper around it.
+            throw error.closureError ?? error
+        }
+    }
+
+    func setJobsPrivateInTransaction(_ companyID: String, _ jobsPrivate: Bool) async throws -> Int {
+        try await client.withTransaction(logger: logger) { connection in
+            let before = try await connection.query(
+                "SELECT jobs_private FROM companies WHERE company_id = \(companyID) FOR UPDATE", logger: logger
+            ).decode(Bool.self).reduce(into: [Bool]()) { $0.append($1) }
+            guard let current = before.first else { throw CompanyStoreError.notFound(companyID: companyID) }
+            guard current != jobsPrivate else { return 0 }
+            try await connection.query(
+                "UPDATE companies SET jobs_private = \(jobsPrivate), updated_at = now() WHERE company_id = \(companyID)",
+                logger: logger)
+            let rows = try await connection.query(
+                """
+                UPDATE linkedin_records SET dirty = true, dirty_since = coalesce(dirty_since, now()),
+                       change_seq = change_seq + 1, priority = 0, next_attempt_at = now(), attempts = 0, updated_at = now()
+                WHERE company_id = \(companyID) AND resource = 'job_posting' AND state <> 'deleted'
+                RETURNING 1
+                """,
+                logger: logger)
+            var count = 0
+            for try await _ in rows { count += 1 }
+            return count
+        }
     }
 
     /// Opens the company's secrets; callers must keep them out of logs and errors.
@@ -82,7 +106,8 @@ public struct CompanyStore: Sendable {
             """,
             logger: logger
         )
-        for try await (token, clientID, secret) in rows.decode((Data, String?, Data?).self) {
+        for try await (token, clientID, secret) in rows.decode((Data?, String?, Data?).self) {
+            guard let token else { throw CompanyStoreError.noCredentials(companyID: companyID) }
             return CompanyCredentials(
                 teamtailorToken: try secrets.open(Array(token), context: Self.context(companyID, "teamtailor-token")),
                 linkedInClientID: clientID,
@@ -99,20 +124,20 @@ public struct CompanyStore: Sendable {
                 "SELECT company_id, teamtailor_token_sealed, linkedin_secret_sealed FROM companies FOR UPDATE",
                 logger: logger
             )
-            var stale: [(String, [UInt8], [UInt8]?)] = []
-            for try await (id, token, secret) in rows.decode((String, Data, Data?).self) {
-                let tokenBytes = Array(token), secretBytes = secret.map(Array.init)
-                if secrets.needsReseal(tokenBytes) || secretBytes.map(secrets.needsReseal) == true {
+            var stale: [(String, [UInt8]?, [UInt8]?)] = []
+            for try await (id, token, secret) in rows.decode((String, Data?, Data?).self) {
+                let tokenBytes = token.map(Array.init), secretBytes = secret.map(Array.init)
+                if tokenBytes.map(secrets.needsReseal) == true || secretBytes.map(secrets.needsReseal) == true {
                     stale.append((id, tokenBytes, secretBytes))
                 }
             }
             for (id, token, secret) in stale {
                 let tokenContext = Self.context(id, "teamtailor-token"), secretContext = Self.context(id, "linkedin-secret")
-                let newToken = try secrets.seal(try secrets.open(token, context: tokenContext), context: tokenContext)
+                let newToken = try token.map { try secrets.seal(try secrets.open($0, context: tokenContext), context: tokenContext) }
                 let newSecret = try secret.map { try secrets.seal(try secrets.open($0, context: secretContext), context: secretContext) }
                 try await connection.query(
                     """
-                    UPDATE companies SET teamtailor_token_sealed = \(Data(newToken)),
+                    UPDATE companies SET teamtailor_token_sealed = \(newToken.map { Data($0) }),
                                          linkedin_secret_sealed = \(newSecret.map { Data($0) }), updated_at = now()
                     WHERE company_id = \(id)
                     """,

@@ -8,7 +8,7 @@ struct CompaniesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "companies",
         abstract: "Add, list, show and change connected companies (secrets are never printed).",
-        subcommands: [Add.self, List.self, Show.self, Set.self]
+        subcommands: [Add.self, List.self, Show.self, Set.self, Resync.self]
     )
 
     static func store(_ client: PostgresClient) -> CompanyStore {
@@ -100,10 +100,29 @@ struct CompaniesCommand: AsyncParsableCommand {
         var jobsPrivate: Bool
 
         func run() async throws {
-            try await CommandEnvironment.withPostgres { client in
+            let resent = try await CommandEnvironment.withPostgres { client in
                 try await CompaniesCommand.store(client).setJobsPrivate(companyID, jobsPrivate)
             }
-            print("company \(companyID): jobs \(jobsPrivate ? "private" : "public") on LinkedIn")
+            print("company \(companyID): jobs \(jobsPrivate ? "private" : "public") on LinkedIn; \(resent) job posting(s) queued to be sent again")
+        }
+    }
+
+    struct Resync: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run a company's first global sync again from the start (history read from Teamtailor, behind live changes).",
+            discussion: "Records whose content LinkedIn already holds are not sent again; only what differs is."
+        )
+
+        @Argument(help: "Teamtailor company id.") var companyID: String
+
+        func run() async throws {
+            try await CommandEnvironment.withPostgres { client in
+                guard try await CompaniesCommand.store(client).find(companyID) != nil else {
+                    throw CompanyStoreError.notFound(companyID: companyID)
+                }
+                try await FirstSyncProgress.start(companyID: companyID, restart: true, postgres: client, logger: CommandEnvironment.logger)
+            }
+            print("company \(companyID): first global sync queued from the start; `rsc status \(companyID)` shows its progress")
         }
     }
 }

@@ -3,13 +3,14 @@ import Foundation
 import Logging
 import RSCLinkedInSimulator
 import RSCSandbox
+import RSCTeamtailorSimulator
 import UnixSignals
 
 struct DevCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dev",
         abstract: "The embedded stack for development, the demo, tests and benchmarks (loopback only).",
-        subcommands: [Kafka.self, Postgres.self, LinkedIn.self]
+        subcommands: [Kafka.self, Postgres.self, LinkedIn.self, Teamtailor.self]
     )
 
     /// Prints `line` alone on stdout, flushed at once so a script reading the pipe sees it.
@@ -86,6 +87,41 @@ struct DevCommand: AsyncParsableCommand {
                 await DevCommand.waitForTermination()
                 group.cancelAll()
             }
+        }
+    }
+
+    struct Teamtailor: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "teamtailor",
+            abstract: "Start the Teamtailor API simulator on loopback; print TEAMTAILOR_API_URL=…; run until SIGTERM/SIGINT.",
+            discussion: "Inspect and seed it under /_simulator/. See docs/teamtailor-simulator.md."
+        )
+
+        @Option(help: "Port (0: a free one).") var port = 0
+        @Option(name: .customLong("company"), help: "COMPANY_ID:API_KEY — a company to create at start (repeatable).")
+        var companies: [String] = []
+        @Option(help: "Seed each company created at start with this many candidates (jobs, applications and the rest scale along).")
+        var candidates = 0
+
+        func run() async throws {
+            var logger = Logger(label: "rsc.teamtailor-simulator") { StreamLogHandler.standardError(label: $0) }
+            logger.logLevel = .warning
+            let simulator = TeamtailorSimulator(configuration: .init(), logger: logger)
+            let url = try await simulator.start(port: port)
+            for company in companies {
+                let parts = company.split(separator: ":", maxSplits: 1).map(String.init)
+                guard parts.count == 2 else { throw ValidationError("--company takes COMPANY_ID:API_KEY") }
+                if candidates > 0 {
+                    try await simulator.state.seedCompany(
+                        id: parts[0], apiKey: parts[1],
+                        .init(jobs: max(candidates / 20, 2), candidates: candidates, applications: candidates * 3))
+                } else {
+                    try await simulator.state.createCompany(id: parts[0], apiKey: parts[1])
+                }
+            }
+            DevCommand.announce("TEAMTAILOR_API_URL=\(url.absoluteString)")
+            await DevCommand.waitForTermination()
+            await simulator.stop()
         }
     }
 }

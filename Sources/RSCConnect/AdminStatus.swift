@@ -1,0 +1,151 @@
+import Foundation
+import Logging
+import PostgresNIO
+import RSCStore
+
+/// What Teamtailor's settings page shows for a company: the connector state, the first global sync's
+/// progress with an estimate, live sync health, and recent errors grouped by cause in words.
+public struct AdminStatus: Encodable, Sendable {
+    public struct State: Encodable, Sendable {
+        var code: String
+        var summary: String
+        var reason: String?
+        var jobsPrivate: Bool
+        var integrationEnabledAt: Date?
+    }
+
+    public struct FirstSync: Encodable, Sendable {
+        public struct Resource: Encodable, Sendable {
+            var resource: String
+            /// Read from Teamtailor so far, out of `total` (nil until the first page said).
+            var read: Int
+            var total: Int?
+            var state: String
+        }
+        /// not_started | reading | sending | done | failed
+        var state: String
+        var resources: [Resource]
+        /// History records still to reach LinkedIn (read but not yet sent).
+        var recordsWaitingToSend: Int
+        /// Records LinkedIn accepted per minute over the last 5 minutes (live and history).
+        var recordsPerMinute: Double
+        var estimatedFinishAt: Date?
+    }
+
+    public struct LiveSync: Encodable, Sendable {
+        var pendingRecords: Int
+        var oldestPendingChangeAt: Date?
+        var oldestPendingAgeSeconds: Int?
+        var lastSuccessAt: Date?
+    }
+
+    public struct Records: Encodable, Sendable {
+        var resource: String
+        var synced: Int
+        var pending: Int
+        var notMatched: Int
+        var failed: Int
+        var waiting: Int
+    }
+
+    public struct Problem: Encodable, Sendable {
+        var source: String
+        var cause: String
+        var message: String
+        var count: Int
+        var lastSeenAt: Date?
+    }
+
+    var companyId: String
+    var state: State
+    var firstSync: FirstSync
+    var liveSync: LiveSync
+    var records: [Records]
+    var errors: [Problem]
+    var asOf: Date
+}
+
+extension AdminStatus {
+    /// Reads everything in a handful of queries; `now` is injected so estimates are testable.
+    static func load(company: Company, postgres: PostgresClient, logger: Logger, now: Date) async throws -> AdminStatus {
+        let sync = try await SyncStatus.load(company: company.id, client: postgres, logger: logger)
+        let progress = try await FirstSyncProgress.load(companyID: company.id, postgres: postgres, logger: logger)
+        let rate = try await Self.recordsPerMinute(companyID: company.id, postgres: postgres, logger: logger, now: now)
+        let waitingToSend = try await Self.historyWaiting(companyID: company.id, postgres: postgres, logger: logger)
+        let logged = try await CompanyErrorLog(client: postgres, logger: logger)
+            .recent(companyID: company.id, since: now.addingTimeInterval(-7 * 86_400))
+
+        let unread = progress.reduce(0) { $0 + max(($1.total ?? $1.read) - $1.read, 0) }
+        let firstSyncState: String
+        if progress.isEmpty {
+            firstSyncState = "not_started"
+        } else if progress.contains(where: { $0.state == "failed" }) {
+            firstSyncState = "failed"
+        } else if progress.contains(where: { $0.state != "read" }) {
+            firstSyncState = "reading"
+        } else {
+            firstSyncState = waitingToSend > 0 ? "sending" : "done"
+        }
+        let remaining = unread + waitingToSend
+        let estimate: Date? =
+            firstSyncState == "done" || firstSyncState == "not_started" || rate <= 0
+            ? nil : now.addingTimeInterval(Double(remaining) / rate * 60)
+
+        let pending = sync.resources.reduce(0) { $0 + $1.pending }
+        var problems = logged.map {
+            Problem(source: $0.source, cause: $0.cause, message: $0.message, count: $0.count, lastSeenAt: $0.lastSeenAt)
+        }
+        // Records LinkedIn refused or could not match, grouped by reason, are errors too (not dated).
+        for reason in sync.reasons where reason.state == "failed" || reason.state == "not_matched" {
+            problems.append(Problem(
+                source: "outbound", cause: "\(reason.resource)_\(reason.state)",
+                message: "\(reason.count) \(reason.resource.replacingOccurrences(of: "_", with: " ")) record(s): \(reason.reason)",
+                count: reason.count, lastSeenAt: nil))
+        }
+        return AdminStatus(
+            companyId: company.id,
+            state: State(
+                code: company.status.rawValue, summary: company.status.summary, reason: company.statusReason,
+                jobsPrivate: company.jobsPrivate, integrationEnabledAt: try await Self.enabledAt(company.id, postgres, logger)),
+            firstSync: FirstSync(
+                state: firstSyncState,
+                resources: progress.map { .init(resource: $0.resource, read: $0.read, total: $0.total, state: $0.state) },
+                recordsWaitingToSend: waitingToSend, recordsPerMinute: rate, estimatedFinishAt: estimate),
+            liveSync: LiveSync(
+                pendingRecords: pending, oldestPendingChangeAt: sync.oldestPendingSince,
+                oldestPendingAgeSeconds: sync.oldestPendingAge.map { Int($0.rounded()) }, lastSuccessAt: sync.lastSuccessAt),
+            records: sync.resources.map {
+                Records(resource: $0.resource, synced: $0.synced, pending: $0.pending, notMatched: $0.notMatched,
+                        failed: $0.failed, waiting: $0.waiting)
+            },
+            errors: problems,
+            asOf: now
+        )
+    }
+
+    static func recordsPerMinute(companyID: String, postgres: PostgresClient, logger: Logger, now: Date) async throws -> Double {
+        let rows = try await postgres.query(
+            """
+            SELECT coalesce(sum(records), 0)::int FROM linkedin_usage
+            WHERE company_id = \(companyID) AND second > \(now.addingTimeInterval(-300))
+            """,
+            logger: logger)
+        for try await records in rows.decode(Int.self) { return Double(records) / 5 }
+        return 0
+    }
+
+    static func historyWaiting(companyID: String, postgres: PostgresClient, logger: Logger) async throws -> Int {
+        let rows = try await postgres.query(
+            "SELECT count(*)::int FROM linkedin_records WHERE company_id = \(companyID) AND dirty AND priority = 1",
+            logger: logger)
+        for try await count in rows.decode(Int.self) { return count }
+        return 0
+    }
+
+    static func enabledAt(_ companyID: String, _ postgres: PostgresClient, _ logger: Logger) async throws -> Date? {
+        let rows = try await postgres.query(
+            "SELECT integration_enabled_at FROM companies WHERE company_id = \(companyID)", logger: logger)
+        for try await at in rows.decode(Date?.self) { return at }
+        return nil
+    }
+}

@@ -1,0 +1,107 @@
+import Foundation
+import PostgresNIO
+
+/// The steps of connecting and disconnecting a company, as the internal API and the export processor drive them.
+extension CompanyStore {
+    /// Activation: the company row with its Teamtailor key and the child application's credentials.
+    /// A repeated activation (a retry after a crash) replaces the credentials and keeps the rest.
+    public func recordActivation(
+        companyID: String, teamtailorToken: String, applicationURN: String, clientID: String, clientSecret: String,
+        activatedBy: String
+    ) async throws {
+        guard companyID.wholeMatch(of: /[0-9A-Za-z_-]{1,64}/) != nil else {
+            throw CompanyStoreError.invalid(field: "company id", expected: "1–64 letters, digits, '-' or '_'")
+        }
+        let token = try secrets.seal(teamtailorToken, context: Self.context(companyID, "teamtailor-token"))
+        let secret = try secrets.seal(clientSecret, context: Self.context(companyID, "linkedin-secret"))
+        try await client.query(
+            """
+            INSERT INTO companies (company_id, teamtailor_token_sealed, linkedin_client_id, linkedin_secret_sealed,
+                                   linkedin_application_urn, activated_by, status, status_reason)
+            VALUES (\(companyID), \(Data(token)), \(clientID), \(Data(secret)), \(applicationURN), \(activatedBy),
+                    'provisioned', NULL)
+            ON CONFLICT (company_id) DO UPDATE SET
+                teamtailor_token_sealed = EXCLUDED.teamtailor_token_sealed,
+                linkedin_client_id = EXCLUDED.linkedin_client_id,
+                linkedin_secret_sealed = EXCLUDED.linkedin_secret_sealed,
+                linkedin_application_urn = EXCLUDED.linkedin_application_urn,
+                activated_by = EXCLUDED.activated_by,
+                -- Re-activating a disconnected company starts over; an active one keeps running.
+                status = CASE WHEN companies.status IN ('disconnected', 'disconnecting') THEN 'provisioned' ELSE companies.status END,
+                disconnected_at = NULL,
+                updated_at = now()
+            """,
+            logger: logger
+        )
+    }
+
+    /// The onboarding widget's result: the organization and contracts; now waiting for LinkedIn's admin.
+    public func recordIntegration(companyID: String, organizationURN: String, contractURNs: [String]) async throws {
+        try await updateOne(
+            companyID,
+            """
+            UPDATE companies SET organization_urn = \(organizationURN), contract_urns = \(contractURNs),
+                   status = CASE WHEN status = 'active' THEN 'active' ELSE 'waiting_for_linkedin_admin' END,
+                   status_reason = NULL, updated_at = now()
+            WHERE company_id = \(companyID) RETURNING company_id
+            """
+        )
+    }
+
+    /// LinkedIn's integration status, read after an `INTEGRATION_STATUS_CHANGE` push. Returns true when
+    /// this call is the one that enabled the company (the caller then starts the first global sync).
+    public func recordIntegrationStatus(companyID: String, enabled: Bool, reason: String?) async throws -> Bool {
+        let rows = try await client.query(
+            """
+            UPDATE companies AS c SET
+                status = CASE WHEN \(enabled) THEN (CASE WHEN c.status = 'parked' THEN 'parked' ELSE 'active' END)
+                              ELSE 'waiting_for_linkedin_admin' END,
+                status_reason = \(reason),
+                integration_enabled_at = CASE WHEN \(enabled) THEN coalesce(c.integration_enabled_at, now()) ELSE NULL END,
+                updated_at = now()
+            FROM (SELECT company_id, integration_enabled_at AS before FROM companies WHERE company_id = \(companyID) FOR UPDATE) AS old
+            WHERE c.company_id = old.company_id AND c.status NOT IN ('disconnecting', 'disconnected')
+            RETURNING old.before IS NULL AND \(enabled)
+            """,
+            logger: logger
+        )
+        for try await newlyEnabled in rows.decode(Bool.self) { return newlyEnabled }
+        throw CompanyStoreError.notFound(companyID: companyID)
+    }
+
+    public func setStatus(_ companyID: String, _ status: CompanyStatus, reason: String?) async throws {
+        try await updateOne(
+            companyID,
+            """
+            UPDATE companies SET status = \(status.rawValue), status_reason = \(reason), updated_at = now()
+            WHERE company_id = \(companyID) RETURNING company_id
+            """
+        )
+    }
+
+    /// The end of a disconnect: no credentials, no callback URL; the row stays to say it happened.
+    public func forgetCredentials(_ companyID: String) async throws {
+        try await updateOne(
+            companyID,
+            """
+            UPDATE companies SET teamtailor_token_sealed = NULL, linkedin_client_id = NULL, linkedin_secret_sealed = NULL,
+                   callback_token_sha256 = NULL, status = 'disconnected', status_reason = NULL,
+                   disconnected_at = now(), updated_at = now()
+            WHERE company_id = \(companyID) RETURNING company_id
+            """
+        )
+    }
+
+    public func applicationURN(_ companyID: String) async throws -> String? {
+        let rows = try await client.query(
+            "SELECT linkedin_application_urn FROM companies WHERE company_id = \(companyID)", logger: logger)
+        for try await urn in rows.decode(String?.self) { return urn }
+        throw CompanyStoreError.notFound(companyID: companyID)
+    }
+
+    func updateOne(_ companyID: String, _ query: PostgresQuery) async throws {
+        var found = false
+        for try await _ in try await client.query(query, logger: logger) { found = true }
+        guard found else { throw CompanyStoreError.notFound(companyID: companyID) }
+    }
+}
