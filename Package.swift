@@ -160,6 +160,17 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The first global sync: a company's history read from Teamtailor's API into the entity state.
+        .target(
+            name: "RSCFirstSync",
+            dependencies: [
+                "RSCOutbound", "RSCStore", "RSCChangeEvents", "RSCRetry", "RSCTeamtailorClient",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         // The embedded stack: throwaway PostgreSQL server and librdkafka's mock Kafka cluster.
         .target(
             name: "RSCSandbox",
@@ -170,7 +181,7 @@ let package = Package(
             dependencies: [
                 "RSCConfiguration", "RSCStore", "RSCSecrets", "RSCKafka", "RSCSandbox", "RSCChangeEvents",
                 "RSCObservability", "RSCOutbound", "RSCLinkedInSimulator", "RSCTeamtailorSimulator", "RSCTeamtailorClient",
-                "RSCLinkedInClient",
+                "RSCLinkedInClient", "RSCFirstSync",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -181,7 +192,7 @@ let package = Package(
         .executableTarget(
             name: "rsc-outbound",
             dependencies: [
-                "RSCRuntime", "RSCOutbound", "RSCLinkedInClient", "RSCStore",
+                "RSCRuntime", "RSCOutbound", "RSCLinkedInClient", "RSCStore", "RSCFirstSync", "RSCTeamtailorClient",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
@@ -259,6 +270,15 @@ let package = Package(
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
+        .testTarget(
+            name: "RSCFirstSyncTests",
+            dependencies: [
+                "RSCFirstSync", "RSCOutbound", "RSCStore", "RSCSecrets", "RSCTestSupport", "RSCChangeEvents",
+                "RSCLinkedInSimulator", "RSCLinkedInClient", "RSCTeamtailorSimulator", "RSCTeamtailorClient",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ]
         ),
         .testTarget(

@@ -1,10 +1,12 @@
 import AsyncHTTPClient
 import RSCChangeEvents
+import RSCFirstSync
 import RSCKafka
 import RSCLinkedInClient
 import RSCOutbound
 import RSCRuntime
 import RSCStore
+import RSCTeamtailorClient
 
 // rsc-outbound: Teamtailor change topics → PostgreSQL entity state → LinkedIn RSC records.
 await WorkerRuntime.run(name: "rsc-outbound", defaultGroupID: "rsc-outbound") { context in
@@ -40,5 +42,9 @@ await WorkerRuntime.run(name: "rsc-outbound", defaultGroupID: "rsc-outbound") { 
         ),
         LinkedInSender(postgres: context.postgres, linkedIn: linkedIn, companies: companies, settings: senderSettings, logger: context.logger),
         PendingGauges(client: context.postgres, quota: senderSettings.quota, logger: context.logger),
+        FirstSyncRunner(
+            postgres: context.postgres, companies: companies,
+            teamtailor: TeamtailorClient(baseURL: settings.teamtailorAPIURL, http: HTTPClient.shared, logger: context.logger),
+            logger: context.logger),
     ]
 }

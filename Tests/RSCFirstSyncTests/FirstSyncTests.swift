@@ -1,0 +1,204 @@
+import AsyncHTTPClient
+import Foundation
+import Logging
+import PostgresNIO
+import RSCChangeEvents
+import RSCFirstSync
+import RSCLinkedInClient
+import RSCLinkedInSimulator
+import RSCOutbound
+import RSCSecrets
+import RSCStore
+import RSCTeamtailorClient
+import RSCTeamtailorSimulator
+import RSCTestSupport
+import Testing
+
+/// The first global sync over real PostgreSQL, the Teamtailor simulator (the history) and the LinkedIn
+/// simulator (with its quota), with the real sender draining behind it.
+@Suite("first global sync", .serialized)
+struct FirstSyncTests {
+    static let history = "1842", live = "77"
+    static let teamtailorKey = "tt-key-1842"
+    /// LinkedIn's quota with its window compressed tenfold: the same records per window, ten times as often.
+    static let quota = LinkedInQuota.Limits(recordsPerWindow: 10_000, window: .seconds(6), callsPerDay: 100_000)
+
+    struct Harness: Sendable {
+        let postgres: PostgresClient
+        let linkedIn: LinkedInSimulator
+        let teamtailor: TeamtailorSimulator
+        let runner: FirstSyncRunner
+        let sender: LinkedInSender
+        let states: EntityStateStore
+        let logger: Logger
+
+        func count(_ sql: String) async throws -> Int {
+            try await postgres.query(PostgresQuery(unsafeSQL: sql), logger: logger).decode(Int.self).reduce(0, +)
+        }
+
+        /// Every resource read, nothing dirty, no job task outstanding.
+        func finished() async throws -> Bool {
+            let unread = try await count("SELECT count(*)::int FROM first_sync_progress WHERE state <> 'read'")
+            let unsent = try await count("SELECT count(*)::int FROM linkedin_records WHERE dirty OR job_task_id IS NOT NULL")
+            return unread == 0 && unsent == 0
+        }
+
+        func waitUntilFinished(timeout: Duration = .seconds(600)) async throws {
+            let deadline = ContinuousClock.now + timeout
+            while ContinuousClock.now < deadline {
+                if try await finished() { return }
+                try await Task.sleep(for: .milliseconds(250))
+            }
+            Issue.record("the first sync did not finish within \(timeout)")
+        }
+    }
+
+    static func run(seed: TeamtailorSeed, runnerSettings: FirstSyncRunner.Settings = .init(), _ body: @Sendable (Harness) async throws -> Void) async throws {
+        var simulatorConfiguration = LinkedInSimulatorConfiguration()
+        simulatorConfiguration.recordsPerWindow = quota.recordsPerWindow
+        simulatorConfiguration.recordWindow = quota.window
+        let logger = TestPostgres.logger
+        let secrets = try SecretBox(currentKeyBase64: SecretBox.generateKeyBase64())
+        try await TestLinkedIn.withSimulator(simulatorConfiguration) { linkedIn, endpoints async throws in
+            try await TestPostgres.withMigratedDatabase { postgres, _ async throws in
+                let teamtailor = TeamtailorSimulator(configuration: .init(), logger: logger)
+                let teamtailorURL = try await teamtailor.start()
+                defer { Task { await teamtailor.stop() } }
+                try await teamtailor.state.seedCompany(id: history, apiKey: teamtailorKey, seed)
+                await teamtailor.state.setRateLimit(100_000, window: .seconds(10))
+                let companies = CompanyStore(client: postgres, secrets: secrets, logger: logger)
+                for (company, organization) in [(history, "urn:li:organization:1842"), (live, "urn:li:organization:77")] {
+                    try await companies.add(NewCompany(
+                        id: company, teamtailorToken: company == history ? teamtailorKey : "tt-77", linkedInClientID: "client-\(company)",
+                        linkedInClientSecret: "secret-\(company)", organizationURN: organization, contractURNs: ["urn:li:contract:\(company)"],
+                        jobsPrivate: false))
+                    await linkedIn.registerApplication(clientID: "client-\(company)", clientSecret: "secret-\(company)", organization: organization)
+                }
+                try await FirstSyncProgress.start(companyID: history, restart: false, postgres: postgres, logger: logger)
+                let linkedInClient = LinkedInClient(apiURL: endpoints.api, oauthURL: endpoints.oauth, http: .shared, logger: logger)
+                var senderSettings = LinkedInSender.Settings()
+                senderSettings.quota = quota
+                senderSettings.backoff = .init(initial: .milliseconds(100), maximum: .seconds(2))
+                try await body(Harness(
+                    postgres: postgres, linkedIn: linkedIn, teamtailor: teamtailor,
+                    runner: FirstSyncRunner(
+                        postgres: postgres, companies: companies,
+                        teamtailor: TeamtailorClient(baseURL: teamtailorURL, http: .shared, logger: logger),
+                        settings: runnerSettings, logger: logger),
+                    sender: LinkedInSender(postgres: postgres, linkedIn: linkedInClient, companies: companies, settings: senderSettings, logger: logger),
+                    states: EntityStateStore(client: postgres, logger: logger), logger: logger))
+            }
+        }
+    }
+
+    /// What Teamtailor holds against what LinkedIn holds, by the mapping's rules: every candidate and
+    /// application is accounted for (synced, or not matched with a reason), and LinkedIn holds exactly the synced ones.
+    static func expectReconciled(_ harness: Harness) async throws {
+        let counts = await harness.teamtailor.state.recordCounts(company: history)
+        let holdings = await harness.linkedIn.state.holdings(organization: "urn:li:organization:1842")
+        func records(_ resource: String, _ state: String? = nil) async throws -> Int {
+            try await harness.count(
+                "SELECT count(*)::int FROM linkedin_records WHERE company_id = '1842' AND resource = '\(resource)'" + (state.map { " AND state = '\($0)'" } ?? ""))
+        }
+        let candidates = await harness.teamtailor.state.records(.candidates, company: history)
+        let unmatchable = candidates.filter { candidate in
+            ["first-name", "last-name", "email"].contains { (candidate.attributes[$0]?.stringValue ?? "").isEmpty }
+        }.count
+        #expect(try await records("candidate") == counts[.candidates], "every Teamtailor candidate is accounted for")
+        #expect(try await records("candidate", "not_matched") == unmatchable)
+        #expect(try await records("candidate", "synced") == holdings.candidates)
+        #expect(holdings.candidates == (counts[.candidates] ?? 0) - unmatchable, "LinkedIn's candidates equal Teamtailor's matchable ones")
+        #expect(try await records("application") == counts[.jobApplications])
+        #expect(try await records("application", "synced") == holdings.applications)
+        #expect(try await records("job_posting", "synced") == holdings.listedJobs + holdings.closedJobs)
+        for (resource, held) in holdings.subRecords {
+            let ours = try await harness.count(
+                "SELECT count(*)::int FROM linkedin_records WHERE company_id = '1842' AND state = 'synced' AND resource = '\(Self.ourResource(resource))'")
+            #expect(ours == held, "\(resource): ours \(ours), LinkedIn \(held)")
+        }
+        #expect(await harness.linkedIn.state.throttledCount() == 0, "never over LinkedIn's quota")
+    }
+
+    static func ourResource(_ simulated: String) -> String {
+        ["atsCandidates/notes": "candidate_note", "atsApplications/notes": "application_note",
+         "atsApplications/stages": "application_stage", "atsApplications/interviewFeedback": "interview_feedback"][simulated] ?? simulated
+    }
+
+    @Test("a seeded company's history reaches LinkedIn with counts that reconcile, within the quota, while another company's live change goes first")
+    func historyReconcilesBehindLiveWork() async throws {
+        try await Self.run(seed: TeamtailorSeed(seed: 11, users: 6, jobs: 40, candidates: 1_500, applications: 4_000)) { harness in
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await harness.sender.run() }
+                group.addTask { try await harness.runner.run() }
+                defer { group.cancelAll() }
+                // Wait until history is flowing, then make a live change elsewhere.
+                while try await harness.count("SELECT count(*)::int FROM linkedin_records WHERE company_id = '1842' AND NOT dirty AND state = 'synced'") < 500 {
+                    try await Task.sleep(for: .milliseconds(100))
+                }
+                let now = Date()
+                _ = try await harness.states.apply([ChangeEvent(
+                    eventID: "live-1", event: "candidate.create", companyID: Self.live, occurredAt: now,
+                    version: Int64(now.timeIntervalSince1970 * 1_000_000),
+                    data: .init(id: "5001", type: "candidates", attributes: [
+                        "first-name": .string("Live"), "last-name": .string("Change"), "email": .string("live@example.com"),
+                        "created-at": .string(RFC3339.format(now)), "updated-at": .string(RFC3339.format(now)),
+                    ]))])
+                while try await harness.count("SELECT count(*)::int FROM linkedin_records WHERE company_id = '77' AND state = 'synced' AND NOT dirty") < 1 {
+                    try await Task.sleep(for: .milliseconds(50))
+                }
+                #expect(try await harness.count("SELECT count(*)::int FROM linkedin_records WHERE company_id = '1842' AND dirty") > 0,
+                        "the live change reached LinkedIn while history was still queued")
+                try await harness.waitUntilFinished()
+            }
+            try await Self.expectReconciled(harness)
+        }
+    }
+
+    @Test("a crash midway resumes from the stored cursors, re-sends nothing that was done, and never overwrites a newer live state")
+    func resumesAfterCrash() async throws {
+        var pausing = FirstSyncRunner.Settings()
+        pausing.maxQueuedRecords = 600
+        try await Self.run(seed: TeamtailorSeed(seed: 5, users: 4, jobs: 20, candidates: 600, applications: 1_500), runnerSettings: pausing) { harness in
+            // First life: the reader runs alone (nothing drains), fills the queue and pauses; then it "crashes".
+            let firstLife = Task { try await harness.runner.run() }
+            while try await harness.count("SELECT count(*)::int FROM linkedin_records WHERE company_id = '1842' AND dirty") < 600 {
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            firstLife.cancel()
+            _ = try? await firstLife.value
+            let cursors = try await harness.count("SELECT count(*)::int FROM first_sync_progress WHERE state = 'read' OR cursor IS NOT NULL")
+            #expect(cursors > 0, "progress was stored")
+            #expect(try await harness.count("SELECT count(*)::int FROM first_sync_progress WHERE state <> 'read'") > 0, "and is not complete")
+
+            // A live change newer than anything in the history: the read of its page must not undo it.
+            let candidate = try #require(await harness.teamtailor.state.records(.candidates, company: Self.history).last)
+            let future = Date().addingTimeInterval(3_600)
+            _ = try await harness.states.apply([ChangeEvent(
+                eventID: "live-newer", event: "candidate.update", companyID: Self.history, occurredAt: future,
+                version: Int64(future.timeIntervalSince1970 * 1_000_000),
+                data: .init(id: String(candidate.id), type: "candidates", attributes: [
+                    "first-name": .string("Renamed"), "last-name": .string("Live"), "email": .string("renamed@example.com"),
+                    "created-at": .string(RFC3339.format(Date())), "updated-at": .string(RFC3339.format(future)),
+                ]))])
+
+            // Second life: a fresh runner and the sender finish the job.
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await harness.sender.run() }
+                group.addTask { try await harness.runner.run() }
+                defer { group.cancelAll() }
+                try await harness.waitUntilFinished()
+            }
+            try await Self.expectReconciled(harness)
+            let stored = try await harness.postgres.query(
+                "SELECT attributes->>'first-name' FROM entity_states WHERE company_id = '1842' AND entity_type = 'candidates' AND entity_id = \(String(candidate.id))",
+                logger: harness.logger).decode(String?.self).reduce(into: [String?]()) { $0.append($1) }
+            #expect(stored == ["Renamed"], "the newer live state survived the history read")
+            // Nothing sent twice: candidate records sent equal the candidates LinkedIn holds (one send each).
+            let sentCandidates = await harness.linkedIn.state.requestLog()
+                .filter { $0.method == "PUT" && $0.path == "/v2/atsCandidates" && $0.status == 200 }
+                .reduce(0) { $0 + $1.recordCount }
+            let held = await harness.linkedIn.state.holdings(organization: "urn:li:organization:1842").candidates
+            #expect(sentCandidates == held)
+        }
+    }
+}
