@@ -91,7 +91,8 @@ extension AdminStatus {
             firstSyncState == "done" || firstSyncState == "not_started" || rate <= 0
             ? nil : now.addingTimeInterval(Double(remaining) / rate * 60)
 
-        let pending = sync.resources.reduce(0) { $0 + $1.pending }
+        // Live health counts live changes only; history waiting behind them is the first sync's figure.
+        let pending = max(sync.resources.reduce(0) { $0 + $1.pending } - waitingToSend, 0)
         var problems = logged.map {
             Problem(source: $0.source, cause: $0.cause, message: $0.message, count: $0.count, lastSeenAt: $0.lastSeenAt)
         }

@@ -24,7 +24,8 @@ public struct SyncStatus: Sendable, Equatable {
 
     public var resources: [ResourceCounts]
     public var reasons: [ReasonGroup]
-    /// When the oldest change LinkedIn has not seen yet was made (nil: nothing pending).
+    /// When the oldest live change LinkedIn has not seen yet was made (nil: nothing pending). First-sync
+    /// history is old by nature and is reported as the first sync's progress instead.
     public var oldestPendingSince: Date?
     public var lastSuccessAt: Date?
     /// What the database clock says now, to turn `oldestPendingSince` into an age.
@@ -69,7 +70,7 @@ public struct SyncStatus: Sendable, Equatable {
         var now = Date()
         let summary = try await client.query(
             """
-            SELECT (SELECT min(dirty_since) FROM linkedin_records WHERE company_id = \(company) AND dirty),
+            SELECT (SELECT min(dirty_since) FROM linkedin_records WHERE company_id = \(company) AND dirty AND priority = 0),
                    (SELECT last_sync_success_at FROM companies WHERE company_id = \(company)), now()
             """,
             logger: logger
