@@ -83,3 +83,22 @@ public enum RFC3339 {
         date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
     }
 }
+
+extension ChangeEvent {
+    /// The event as the contract's JSON message value (what Teamtailor publishes), canonical form.
+    public var contractJSON: String {
+        JSONValue.object([
+            "event_id": .string(eventID), "event": .string(event), "company_id": .string(companyID),
+            "occurred_at": .string(RFC3339.format(occurredAt)),
+            // µs versions stay below 2^53, so a JSON number carries them exactly.
+            "version": .number(Double(version)),
+            "data": .object([
+                "id": .string(data.id), "type": .string(data.type),
+                "attributes": .object(data.attributes), "relationships": .object(data.relationships),
+            ]),
+        ]).canonicalText
+    }
+
+    /// The topic this event belongs on.
+    public var topic: ChangeTopic? { ChangeTopic.allCases.first { $0.resourceType == data.type } }
+}

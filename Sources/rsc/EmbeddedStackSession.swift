@@ -1,18 +1,24 @@
 import Foundation
 import Logging
 import PostgresNIO
+import RSCChangeEvents
 import RSCConfiguration
+import RSCKafka
 import RSCLinkedInSimulator
 import RSCSandbox
 import RSCSecrets
 import RSCStore
+import RSCTeamtailorSimulator
 
-/// The embedded stack as the demo and the benchmarks use it: PostgreSQL, the Kafka mock cluster and the
-/// LinkedIn simulator in this process, migrated, with companies connected, and `rsc-outbound` as a child.
+/// The embedded stack as the demo and the benchmarks use it: PostgreSQL, the Kafka mock cluster, the
+/// LinkedIn simulator and the Teamtailor simulator in this process, migrated, with companies connected, and
+/// the workers as children. The Teamtailor simulator publishes its changes to the topics, as Teamtailor does.
 struct EmbeddedStackSession: Sendable {
     let postgres: EmbeddedPostgres
     let kafka: EmbeddedKafka
     let simulator: LinkedInSimulator
+    let teamtailor: TeamtailorSimulator
+    let teamtailorURL: URL
     let client: PostgresClient
     let linkedInPort: Int
     let secretKey: String
@@ -31,6 +37,14 @@ struct EmbeddedStackSession: Sendable {
         let simulator = LinkedInSimulator(configuration: simulatorConfiguration, logger: quiet)
         let secretKey = SecretBox.generateKeyBase64()
         let client = PostgresClient(settings: try DatabaseSettings(url: postgres.url), applicationName: "rsc-sandbox", backgroundLogger: quiet)
+        let publisher = try KafkaProducer(configuration: .init(bootstrapServers: kafka.bootstrapServers), logger: quiet)
+        let teamtailor = TeamtailorSimulator(configuration: .init(), logger: quiet) { event in
+            guard let topic = event.topic else { return }
+            _ = try? await publisher.send(
+                topic: topic.rawValue, key: Array(event.companyID.utf8), value: Array(event.contractJSON.utf8),
+                headers: [KafkaHeader(name: "tt-event", value: Array(event.event.utf8)), KafkaHeader(name: "tt-schema", value: Array("v1".utf8))])
+        }
+        let teamtailorURL = try await teamtailor.start()
         return try await withThrowingTaskGroup(of: T?.self) { group in
             group.addTask { await client.run(); return nil }
             group.addTask { try await simulator.run(); return nil }
@@ -47,16 +61,32 @@ struct EmbeddedStackSession: Sendable {
                 ))
             }
             let session = EmbeddedStackSession(
-                postgres: postgres, kafka: kafka, simulator: simulator, client: client, linkedInPort: port, secretKey: secretKey, logger: logger
+                postgres: postgres, kafka: kafka, simulator: simulator, teamtailor: teamtailor, teamtailorURL: teamtailorURL,
+                client: client, linkedInPort: port, secretKey: secretKey, logger: logger
             )
-            return try await body(session)
+            // The simulator's publisher flushes and closes while the broker is still up.
+            do {
+                let result = try await body(session)
+                await teamtailor.stop()
+                await publisher.close()
+                return result
+            } catch {
+                await teamtailor.stop()
+                await publisher.close()
+                throw error
+            }
         }
     }
 
     /// Starts `rsc-outbound` (beside this executable) against the stack; JSON logs go to a file in /tmp.
     func launchWorker(metricsPort: Int, extraEnvironment: [String: String] = [:], logName: String) throws -> (Process, URL) {
+        try launch("rsc-outbound", metricsPort: metricsPort, extraEnvironment: extraEnvironment, logName: logName)
+    }
+
+    /// Starts one of the workers (beside this executable) against the stack; JSON logs go to a file in /tmp.
+    func launch(_ worker: String, metricsPort: Int, extraEnvironment: [String: String] = [:], logName: String) throws -> (Process, URL) {
         let executable = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-            .deletingLastPathComponent().appendingPathComponent("rsc-outbound")
+            .deletingLastPathComponent().appendingPathComponent(worker)
         let logURL = FileManager.default.temporaryDirectory.appendingPathComponent(logName)
         _ = FileManager.default.createFile(atPath: logURL.path, contents: nil)
         let process = Process()
@@ -65,6 +95,7 @@ struct EmbeddedStackSession: Sendable {
             "DATABASE_URL": postgres.url, "KAFKA_BROKERS": kafka.bootstrapServers, "RSC_SECRET_KEY": secretKey,
             "LINKEDIN_API_URL": "http://127.0.0.1:\(linkedInPort)",
             "LINKEDIN_OAUTH_URL": "http://127.0.0.1:\(linkedInPort)/oauth/v2/accessToken",
+            "TEAMTAILOR_API_URL": teamtailorURL.absoluteString,
             "METRICS_PORT": "\(metricsPort)", "SHUTDOWN_GRACE_SECONDS": "10",
             // The mock cluster rebalances only as fast as the group timeouts allow (docs/architecture.md).
             "KAFKA_PROPERTIES": "session.timeout.ms=6000,heartbeat.interval.ms=500,max.poll.interval.ms=10000",
