@@ -171,6 +171,17 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // rsc-inbound's poller: LinkedIn notes, InMails and shared contact details into Teamtailor, exactly once.
+        .target(
+            name: "RSCInbound",
+            dependencies: [
+                "RSCStore", "RSCLinkedInClient", "RSCTeamtailorClient", "RSCRetry", "RSCChangeEvents",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         // The embedded stack: throwaway PostgreSQL server and librdkafka's mock Kafka cluster.
         .target(
             name: "RSCSandbox",
@@ -181,7 +192,7 @@ let package = Package(
             dependencies: [
                 "RSCConfiguration", "RSCStore", "RSCSecrets", "RSCKafka", "RSCSandbox", "RSCChangeEvents",
                 "RSCObservability", "RSCOutbound", "RSCLinkedInSimulator", "RSCTeamtailorSimulator", "RSCTeamtailorClient",
-                "RSCLinkedInClient", "RSCFirstSync",
+                "RSCLinkedInClient", "RSCFirstSync", "RSCInbound",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -196,7 +207,13 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
-        .executableTarget(name: "rsc-inbound", dependencies: ["RSCRuntime"]),
+        .executableTarget(
+            name: "rsc-inbound",
+            dependencies: [
+                "RSCRuntime", "RSCInbound", "RSCLinkedInClient", "RSCStore", "RSCTeamtailorClient", "RSCConfiguration",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
+        ),
         .executableTarget(
             name: "rsc-export",
             dependencies: [
@@ -270,6 +287,16 @@ let package = Package(
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
+        .testTarget(
+            name: "RSCInboundTests",
+            dependencies: [
+                "RSCInbound", "RSCStore", "RSCSecrets", "RSCTestSupport", "RSCLinkedInSimulator", "RSCLinkedInClient",
+                "RSCTeamtailorSimulator", "RSCTeamtailorClient", "RSCChangeEvents",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import RSCInbound
 import RSCStore
 
 struct StatusCommand: AsyncParsableCommand {
@@ -11,9 +12,10 @@ struct StatusCommand: AsyncParsableCommand {
     @Argument(help: "Teamtailor company id.") var companyID: String
 
     func run() async throws {
-        let (company, status) = try await CommandEnvironment.withPostgres { client in
+        let (company, status, inbound) = try await CommandEnvironment.withPostgres { client in
             let company = try await CompanyStore(client: client, secrets: CommandEnvironment.secretBox(), logger: CommandEnvironment.logger).find(companyID)
-            return (company, try await SyncStatus.load(company: companyID, client: client, logger: CommandEnvironment.logger))
+            return (company, try await SyncStatus.load(company: companyID, client: client, logger: CommandEnvironment.logger),
+                    try await InboundStatus.load(company: companyID, client: client, logger: CommandEnvironment.logger))
         }
         guard let company else { throw CompanyStoreError.notFound(companyID: companyID) }
         print("company \(company.id): \(company.status.summary)\(company.statusReason.map { " — \($0)" } ?? "")")
@@ -27,6 +29,10 @@ struct StatusCommand: AsyncParsableCommand {
             print("nothing pending")
         }
         if let success = status.lastSuccessAt { print("last successful LinkedIn call: \(success.formatted(.iso8601))") }
+        if let next = inbound.nextPollAt {
+            let overdue = inbound.overdueSeconds.map { " (overdue by \(Self.duration($0)))" } ?? ""
+            print("inbound poll: next \(next.formatted(.iso8601))\(overdue); last \(inbound.lastOutcome ?? "never")\(inbound.lastError.map { " — \($0)" } ?? ""); items \(inbound.items.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", "))" }.joined(separator: "; "))")
+        }
         if !status.reasons.isEmpty {
             print("\nwhy records are not on LinkedIn:")
             print(TextTable.render([["COUNT", "RESOURCE", "STATE", "REASON"]] + status.reasons.map {
