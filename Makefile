@@ -24,7 +24,7 @@ build-tests: deps
 
 # Tests start their own PostgreSQL server (Debian's binaries, throwaway directory, loopback) and their own
 # librdkafka mock clusters in-process; nothing else needs to be running.
-test: build-tests
+test: build-tests deploy-check
 	$(SWIFT) test --skip-build --disable-xctest
 
 demo: build
