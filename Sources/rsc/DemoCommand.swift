@@ -95,6 +95,15 @@ struct DemoCommand: AsyncParsableCommand {
             say(firstSyncDone ? "  first global sync done" : "  first global sync still running after \(timeout) s")
             say("\n— Export to ATS —")
             try await connect.export(seat: seat, timeout: .seconds(30))
+            say("\n— LinkedIn → Teamtailor (rsc-inbound, polling every 15 s for the demo; 2 hours in production) —")
+            let (inbound, inboundLog) = try stack.launch(
+                "rsc-inbound", metricsPort: try FreePort.loopback(), extraEnvironment: ["INBOUND_INTERVAL_SECONDS": "15"],
+                logName: "rsc-demo-inbound.log")
+            defer { if inbound.isRunning { inbound.terminate() } }
+            say("started rsc-inbound (pid \(inbound.processIdentifier); logs in \(inboundLog.path))")
+            try await connect.inbound(seat: seat, timeout: .seconds(60))
+            inbound.interrupt()
+            inbound.waitUntilExit()
             try await summary(client: stack.client, simulator: stack.simulator, metricsPort: metricsPort, kafka: stack.kafka, logger: logger)
 
             worker.interrupt()

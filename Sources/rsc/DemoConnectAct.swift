@@ -103,6 +103,41 @@ struct DemoConnectAct: Sendable {
         return false
     }
 
+    /// LinkedIn → Teamtailor: a recruiter's public and private notes, an InMail and contact details the
+    /// member shared reach the exported candidate's profile at the next poll (a short interval here).
+    func inbound(seat: String, timeout: Duration) async throws {
+        guard let candidateID = await stack.teamtailor.state.candidateID(email: "zoe.exportsson@example.com", company: Self.company) else {
+            say("  no exported candidate to show LinkedIn activity on; skipped")
+            return
+        }
+        let state = stack.simulator.state
+        // A few minutes old: the poller reads windows that end a minute before now, as LinkedIn's data settles.
+        let earlier = Date().addingTimeInterval(-300)
+        _ = try await state.addProspectNote(owner: seat, member: Self.exportedPerson, note: "Strong systems background; call back in May.", visibility: .public, at: earlier)
+        _ = try await state.addProspectNote(owner: seat, member: Self.exportedPerson, note: "Private: salary expectations discussed.", visibility: .private, at: earlier)
+        _ = try await state.addInMail(seat: seat, member: Self.exportedPerson, subject: "Staff engineer at Demo AB", body: "Hi Zoë, would you be open to a chat?", at: earlier)
+        _ = try await state.addInMail(seat: seat, member: Self.exportedPerson, fromMember: true, subject: "Re: Staff engineer at Demo AB", body: "Yes, happy to talk.", at: earlier.addingTimeInterval(30))
+        _ = try await state.addMailStub(owner: seat, member: Self.exportedPerson, emailAddress: "zoe.private@example.com", phoneNumber: "+46 70 123 45 67", at: earlier.addingTimeInterval(40))
+        say("  in LinkedIn Recruiter: a public note, a private note, an InMail and its reply, and contact details Zoë shared")
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if let detail = await stack.teamtailor.state.candidateDetail(id: candidateID, company: Self.company),
+               !detail.notes.isEmpty, detail.activities.count >= 3
+            {
+                let codes = Dictionary(grouping: detail.activities, by: { $0.attributes["code"]?.stringValue ?? "?" }).mapValues(\.count)
+                say("  in Teamtailor, candidate \(candidateID): \(detail.notes.count) note(s) (the private one stays in LinkedIn), activities "
+                    + codes.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
+                    + "; phone \(detail.candidate.attributes["phone"]?.stringValue.map { _ in "filled (it was empty)" } ?? "still empty")"
+                    + "; the shared email differs from the one on file, so it is offered as an action")
+                return
+            }
+            try await Task.sleep(for: .milliseconds(250))
+        }
+        say("  LinkedIn's activity did not reach Teamtailor within \(timeout)")
+    }
+
+    static let exportedPerson = "urn:li:person:demo-zoe"
+
     /// A recruiter exports a member to an open, synced job; the candidate lands in Teamtailor and is linked.
     func export(seat: String, timeout: Duration) async throws {
         let synced = Set(await stack.simulator.state.records(.simpleJobPostings, in: Self.organization)
@@ -111,7 +146,7 @@ struct DemoConnectAct: Sendable {
             say("  no open job is synced to LinkedIn yet; export skipped")
             return
         }
-        let person = "urn:li:person:demo-zoe"
+        let person = Self.exportedPerson
         let started = ContinuousClock.now
         _ = try await stack.simulator.state.exportCandidate(
             organization: Self.organization, seat: seat,
