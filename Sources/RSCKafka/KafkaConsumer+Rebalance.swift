@@ -1,5 +1,6 @@
 import CRdKafka
 import Logging
+import Metrics
 
 extension ConsumerCore {
     /// librdkafka's rebalance_cb, served inside rd_kafka_consumer_poll / rd_kafka_consumer_close on
@@ -74,10 +75,14 @@ extension ConsumerCore {
     }
 
     private func forget(_ partitions: [TopicPartition]) {
-        bookkeeping.withLock { book in
+        let released: [Gauge] = bookkeeping.withLock { book in
             book.assignment.subtract(partitions)
             book.revokedDuringPoll.formUnion(partitions)
             for tp in partitions { book.storedOffsets[tp] = nil }
+            return partitions.compactMap { book.lagGauges.removeValue(forKey: $0) }
         }
+        // A partition given away reads 0 here: its new owner reports the real lag, and a stale figure from
+        // this replica must not keep a lag alert firing (alerts take the max per partition).
+        for gauge in released { gauge.record(0) }
     }
 }
