@@ -310,7 +310,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ProcessTests",
-            dependencies: ["RSCTestSupport", "RSCKafka", "RSCSandbox", "RSCChangeEvents", "RSCStore", "RSCLinkedInSimulator"]
+            dependencies: ["RSCTestSupport", "RSCKafka", "RSCSandbox", "RSCChangeEvents", "RSCStore", "RSCLinkedInSimulator", "RSCExport", "RSCTeamtailorSimulator"]
         ),
     ],
     swiftLanguageModes: [.v6]
