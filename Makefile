@@ -13,8 +13,9 @@ deps:
 		echo "installing: $$missing"; \
 		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
 	fi
-	@# The contract tests cross-check our JSON Schema validator against Python's reference implementation.
-	@python3 -c 'import jsonschema, rfc3339_validator' 2>/dev/null || python3 -m pip install -q jsonschema rfc3339-validator
+	@# The contract tests cross-check our JSON Schema validator against Python's reference implementation;
+	@# schemathesis fuzzes rsc-export's public listener from its OpenAPI spec (ProcessTests).
+	@python3 -c 'import jsonschema, rfc3339_validator, schemathesis' 2>/dev/null || python3 -m pip install -q jsonschema rfc3339-validator schemathesis
 
 build: deps
 	$(SWIFT) build
@@ -34,6 +35,9 @@ demo: build
 bench: deps
 	$(SWIFT) build -c release
 	.build/release/rsc bench outbound
+	.build/release/rsc bench first-sync
+	.build/release/rsc bench inbound
+	.build/release/rsc bench export
 
 # Offline checks of deploy/ (manifests, alert rules and their tests, Dockerfile, metric names).
 deploy-check:

@@ -29,6 +29,23 @@ struct ConfigurationExitTests {
         #expect(!result.stderr.contains(Self.valid["RSC_SECRET_KEY"]!))
     }
 
+    @Test(
+        "rsc-export without an internal API token of at least 32 characters exits 2 naming INTERNAL_API_TOKEN",
+        arguments: [nil, String(repeating: "t", count: 31)] as [String?]
+    )
+    func exportTokenRequired(token: String?) async throws {
+        var environment = Self.valid.merging([
+            "INTERNAL_HTTP_PORT": "18081", "PUBLIC_CALLBACK_BASE_URL": "https://rsc.example.com",
+            "LINKEDIN_PARTNER_CLIENT_ID": "rsc-partner", "LINKEDIN_PARTNER_CLIENT_SECRET": "rsc-partner-secret",
+        ]) { $1 }
+        environment["INTERNAL_API_TOKEN"] = token
+        let result = try await ChildProcess.run(BuiltProduct.url("rsc-export"), arguments: [], environment: environment)
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("INTERNAL_API_TOKEN"))
+        if let token { #expect(!result.stderr.contains(token), "the refused token is echoed") }
+        #expect(!result.stderr.contains("rsc-partner-secret"))
+    }
+
     @Test("the operator CLI also exits 2 naming a missing DATABASE_URL")
     func cli() async throws {
         let result = try await ChildProcess.run(BuiltProduct.url("rsc"), arguments: ["companies", "list"], environment: [:])
