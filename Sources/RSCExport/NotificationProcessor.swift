@@ -58,16 +58,31 @@ public struct NotificationProcessor: Service {
             for await _ in wakeUps { await wake.signal() }
         }
         defer { listener.cancel() }
-        while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            let handled: Int
-            do {
-                handled = try await processDue()
-            } catch {
-                logger.error("notification processing round failed", metadata: ["error": "\(String(describing: error))"])
-                handled = 0
-            }
-            if handled == 0 {
-                try? await cancelWhenGracefulShutdown { await wake.wait(upTo: settings.idlePoll) }
+        let slots = Slots(settings.batchSize)
+        // Each notification is handled on its own as soon as a slot is free: one slow Teamtailor call does
+        // not hold back the exports that arrive behind it.
+        await withDiscardingTaskGroup { group in
+            while !Task.isShuttingDownGracefully && !Task.isCancelled {
+                let free = await slots.free
+                var claimed: [StoredNotification] = []
+                if free > 0 {
+                    do {
+                        claimed = try await store.claimDue(now: now(), limit: free, claimDuration: settings.claimDuration)
+                    } catch {
+                        logger.error("claiming notifications failed", metadata: ["error": "\(String(describing: error))"])
+                    }
+                }
+                for stored in claimed {
+                    await slots.take()
+                    group.addTask {
+                        await process(stored)
+                        await slots.give()
+                        await wake.signal()
+                    }
+                }
+                if claimed.isEmpty {
+                    try? await cancelWhenGracefulShutdown { await wake.wait(upTo: settings.idlePoll) }
+                }
             }
         }
     }
@@ -199,6 +214,18 @@ public struct NotificationProcessor: Service {
             return Verdict(retry: .some(nil), cause: "internal_error", message: "processing failed inside the integration (\(type(of: error))); retrying")
         }
     }
+}
+
+/// How many notifications are being handled at once.
+actor Slots {
+    private var inUse = 0
+    private let limit: Int
+
+    init(_ limit: Int) { self.limit = limit }
+
+    var free: Int { limit - inUse }
+    func take() { inUse += 1 }
+    func give() { inUse -= 1 }
 }
 
 /// A wake-up that is not lost when it comes before the wait.
