@@ -117,11 +117,14 @@ public struct OutboundConsumer: Service {
             }
         }
         let read = clock.now
-        let known = try await companies.existing(among: Set(events.map(\.0.companyID)))
+        let known = try await companies.lookup(among: Set(events.map(\.0.companyID)))
         var accepted: [ChangeEvent] = []
+        var ignored = 0
         for (event, message) in events {
-            if known.contains(event.companyID) {
+            if known.connected.contains(event.companyID) {
                 accepted.append(event)
+            } else if known.disconnected.contains(event.companyID) {
+                ignored += 1
             } else {
                 rejected.append((DeadLetter(
                     topic: message.topic, partition: message.partition, offset: message.offset,
@@ -129,6 +132,10 @@ public struct OutboundConsumer: Service {
                     reason: "company \(event.companyID) is not connected (record \(event.data.type)/\(event.data.id)); replay after adding it"
                 ), message))
             }
+        }
+        if ignored > 0 {
+            Counter(label: "rsc_outbound_events_total", dimensions: [("topic", "all"), ("outcome", "ignored_disconnected")]).increment(by: ignored)
+            logger.debug("events of disconnected companies dropped", metadata: ["count": "\(ignored)"])
         }
         let checked = clock.now
         let changed = try await states.apply(accepted)
