@@ -310,7 +310,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ProcessTests",
-            dependencies: ["RSCTestSupport", "RSCKafka", "RSCSandbox", "RSCChangeEvents", "RSCStore", "RSCLinkedInSimulator", "RSCExport", "RSCTeamtailorSimulator"]
+            dependencies: ["RSCTestSupport", "RSCKafka", "RSCSandbox", "RSCChangeEvents", "RSCStore", "RSCLinkedInSimulator", "RSCExport", "RSCTeamtailorSimulator", "RSCSecrets"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -15,6 +15,8 @@ await WorkerRuntime.run(name: "rsc-inbound", defaultGroupID: "rsc-inbound", uses
     var inbound = InboundPoller.Settings(teamtailorBaseURL: settings.teamtailorAPIURL)
     inbound.interval = .seconds(try environment.integer("INBOUND_INTERVAL_SECONDS", default: 7_200, in: 1...86_400))
     inbound.concurrency = try environment.integer("INBOUND_CONCURRENCY", default: 4, in: 1...256)
+    // How long a crashed replica's companies wait before another replica takes them over (renewed while polling).
+    inbound.leaseTTL = .seconds(try environment.integer("INBOUND_LEASE_SECONDS", default: 600, in: 5...86_400))
     if let user = environment.raw("INBOUND_FALLBACK_USER_ID")?.trimmingCharacters(in: .whitespaces), !user.isEmpty {
         inbound.fallbackUserID = user
     }
