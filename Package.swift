@@ -106,10 +106,13 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
             ]
         ),
+        // What both simulators share: the injectable clock and the "listening on port N" signal.
+        .target(name: "RSCSimulatorSupport"),
         // A faithful LinkedIn RSC API on loopback: sandbox, demo, tests and benchmarks.
         .target(
             name: "RSCLinkedInSimulator",
             dependencies: [
+                "RSCSimulatorSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
@@ -131,7 +134,7 @@ let package = Package(
         .target(
             name: "RSCTeamtailorSimulator",
             dependencies: [
-                "RSCChangeEvents",
+                "RSCChangeEvents", "RSCSimulatorSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -185,7 +188,7 @@ let package = Package(
         // The embedded stack: throwaway PostgreSQL server and librdkafka's mock Kafka cluster.
         .target(
             name: "RSCSandbox",
-            dependencies: ["RSCKafka", "RSCChangeEvents", "RSCLinkedInSimulator", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["RSCKafka", "RSCChangeEvents", "RSCLinkedInSimulator", "RSCSimulatorSupport", .product(name: "Logging", package: "swift-log")]
         ),
         .executableTarget(
             name: "rsc",
@@ -241,7 +244,7 @@ let package = Package(
         .testTarget(
             name: "RSCLinkedInSimulatorTests",
             dependencies: [
-                "RSCLinkedInSimulator",
+                "RSCLinkedInSimulator", "RSCSimulatorSupport",
                 // Only to check the client against the simulator end to end; the simulator never imports it.
                 "RSCLinkedInClient",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -272,7 +275,7 @@ let package = Package(
         .testTarget(
             name: "RSCTeamtailorTests",
             dependencies: [
-                "RSCTeamtailorClient", "RSCTeamtailorSimulator", "RSCChangeEvents",
+                "RSCTeamtailorClient", "RSCTeamtailorSimulator", "RSCChangeEvents", "RSCSimulatorSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

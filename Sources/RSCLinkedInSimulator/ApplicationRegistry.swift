@@ -1,4 +1,5 @@
 import Foundation
+import RSCSimulatorSupport
 
 /// A child application as the inspection API shows it.
 public struct SimulatedApplication: Sendable, Equatable {

@@ -1,4 +1,5 @@
 import Foundation
+import RSCSimulatorSupport
 
 /// Faults a test, demo or benchmark turns on. Revoked clients and forced 429s are set separately on `SimulatorState`.
 public struct FaultConfiguration: Sendable, Equatable {

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import RSCSimulatorSupport
 
 /// `/_simulator/…`: unauthenticated JSON endpoints for tests, the demo and benchmarks to read and steer the
 /// simulator. Each wraps a `SimulatorState` method; errors use LinkedIn's error body too.

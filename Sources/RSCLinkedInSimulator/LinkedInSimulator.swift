@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import RSCSimulatorSupport
 import ServiceLifecycle
 
 /// An in-memory LinkedIn RSC API on loopback.

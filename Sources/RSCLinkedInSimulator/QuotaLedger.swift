@@ -1,4 +1,5 @@
 import Foundation
+import RSCSimulatorSupport
 
 /// What one child application has used in its current windows.
 public struct QuotaUsage: Sendable, Equatable {

@@ -1,4 +1,5 @@
 import Foundation
+import RSCSimulatorSupport
 
 /// A seeded company for demos and benchmarks: seats on one contract, members, and notes, InMails and stubs
 /// spread over the last `hours` hours of the simulator's clock.

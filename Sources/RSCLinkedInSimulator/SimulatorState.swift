@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import RSCSimulatorSupport
 
 /// Everything the simulator knows, inspectable and steerable in-process (see `SimulatorState+Inspection.swift`).
 // One actor, so each LinkedIn call runs here whole (auth, faults, quota, validation, change) and either happens

@@ -1,5 +1,6 @@
 import Foundation
 import RSCChangeEvents
+import RSCSimulatorSupport
 
 /// Realistic Teamtailor change events for several companies, as the demo and the benchmarks publish them:
 /// jobs (some internal, unlisted or draft) with stages, candidates with Unicode names (some without email),
@@ -16,7 +17,7 @@ public struct ChangeGenerator: Sendable {
     }
 
     public let companies: [String]
-    private var random: SeededRandom
+    private var random: SplitMix64
     private var versions: [String: Int64] = [:]
     private var state: [String: CompanyState] = [:]
     private var held: [Change] = []
@@ -35,7 +36,7 @@ public struct ChangeGenerator: Sendable {
 
     public init(companies: [String], seed: UInt64 = 42, now: @escaping @Sendable () -> Date = { Date() }) {
         self.companies = companies
-        self.random = SeededRandom(seed: seed)
+        self.random = SplitMix64(seed: seed)
         self.now = now
     }
 
@@ -214,24 +215,4 @@ public struct ChangeGenerator: Sendable {
         ])
         return Change(topic: topic.rawValue, key: company, event: event, value: Array(envelope.canonicalText.utf8))
     }
-}
-
-/// SplitMix64: small, fast and the same on every machine, so a seed reproduces a stream.
-struct SeededRandom: Sendable {
-    private var state: UInt64
-
-    init(seed: UInt64) {
-        state = seed
-    }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(max(bound, 1))) }
-    mutating func chance(_ probability: Double) -> Bool { Double(next() >> 11) / Double(1 << 53) < probability }
 }

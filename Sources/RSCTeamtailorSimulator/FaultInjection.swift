@@ -1,4 +1,5 @@
 import Foundation
+import RSCSimulatorSupport
 
 /// Faults a test, demo or benchmark turns on (`PUT /_simulator/faults` or `setFaults`).
 public struct TeamtailorFaultConfiguration: Sendable, Equatable {

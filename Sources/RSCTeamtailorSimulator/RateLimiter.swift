@@ -1,4 +1,5 @@
 import Foundation
+import RSCSimulatorSupport
 
 /// What the `X-Rate-Limit-*` headers say after one call.
 public struct RateLimitReading: Sendable, Equatable {

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Logging
 import RSCChangeEvents
+import RSCSimulatorSupport
 import ServiceLifecycle
 import Synchronization
 
@@ -21,7 +22,7 @@ public final class TeamtailorSimulator: Service, Sendable {
 
     public init(
         configuration: TeamtailorSimulatorConfiguration = .init(),
-        clock: some TeamtailorSimulatorClock = SystemTeamtailorSimulatorClock(),
+        clock: some SimulatorClock = SystemSimulatorClock(),
         logger: Logger,
         changeSink: (@Sendable (ChangeEvent) async -> Void)? = nil
     ) {

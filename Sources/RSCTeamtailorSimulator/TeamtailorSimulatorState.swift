@@ -1,12 +1,13 @@
 import Foundation
 import RSCChangeEvents
+import RSCSimulatorSupport
 
 /// Everything the simulator knows, inspectable and steerable in-process (see `TeamtailorSimulatorState+Inspection.swift`).
 // One actor, so each call runs here whole (auth, version, rate limit, faults, change) and either happens
 // completely or not at all. Change events leave with the answer; the HTTP layer hands them to the sink
 // outside the actor, before it answers, so a client that has its answer knows the event was published.
 public actor TeamtailorSimulatorState {
-    let clock: any TeamtailorSimulatorClock
+    let clock: any SimulatorClock
     var configuration: TeamtailorSimulatorConfiguration
     var companies: [String: CompanyStore] = [:]
     /// API key → company id.
@@ -17,7 +18,7 @@ public actor TeamtailorSimulatorState {
     var events = ChangeEventFactory()
     var throttledCalls = 0
 
-    init(configuration: TeamtailorSimulatorConfiguration, clock: any TeamtailorSimulatorClock) {
+    init(configuration: TeamtailorSimulatorConfiguration, clock: any SimulatorClock) {
         self.configuration = configuration
         self.clock = clock
         rateLimiter = RateLimiter(limit: configuration.rateLimit, window: configuration.rateLimitWindow)

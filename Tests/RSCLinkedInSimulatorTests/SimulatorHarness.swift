@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Logging
+import RSCSimulatorSupport
 @testable import RSCLinkedInSimulator
 
 /// A running simulator on a free loopback port, a manual clock, and a live HTTP client talking to it.

@@ -4,6 +4,7 @@ import Logging
 import NIOCore
 import NIOHTTP1
 import RSCChangeEvents
+import RSCSimulatorSupport
 import RSCTeamtailorClient
 import RSCTeamtailorSimulator
 import Synchronization
@@ -18,7 +19,7 @@ struct Harness: Sendable {
     let baseURL: URL
     let http: HTTPClient
     let client: TeamtailorClient
-    let clock: ManualTeamtailorSimulatorClock
+    let clock: ManualSimulatorClock
     let events: EventRecorder
     var state: TeamtailorSimulatorState { simulator.state }
 
@@ -63,7 +64,7 @@ func withHarness(
     var configuration = TeamtailorSimulatorConfiguration()
     configuration.rateLimit = 10_000
     configure(&configuration)
-    let clock = ManualTeamtailorSimulatorClock()
+    let clock = ManualSimulatorClock()
     let events = EventRecorder()
     let simulator = TeamtailorSimulator(
         configuration: configuration, clock: clock, logger: Logger(label: "tt-simulator"),

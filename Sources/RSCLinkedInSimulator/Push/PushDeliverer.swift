@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import Logging
 import NIOCore
+import RSCSimulatorSupport
 
 /// POSTs a signed notification to a callback URL, retrying a non-2xx or a failed connection with doubling
 /// delays; also runs the validation challenge. Logs each attempt (never the secret, signature or body).

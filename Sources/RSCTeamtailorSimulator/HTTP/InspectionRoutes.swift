@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import RSCChangeEvents
+import RSCSimulatorSupport
 
 /// `/_simulator/…`: unauthenticated JSON endpoints for tests, the demo and benchmarks to seed, read and steer
 /// the simulator. Each wraps a `TeamtailorSimulatorState` method; errors are JSON:API error documents too.

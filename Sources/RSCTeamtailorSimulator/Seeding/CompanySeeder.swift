@@ -1,5 +1,6 @@
 import Foundation
 import RSCChangeEvents
+import RSCSimulatorSupport
 
 /// Fills a company deterministically: the same `TeamtailorSeed` and "now" give the same records and ids.
 // Pure and single-pass: 20,000 candidates and 60,000 applications take seconds, not minutes. Timestamps are

@@ -1,7 +1,7 @@
 import Synchronization
 
-/// Hands the bound port to everyone waiting for it, or the reason the server never listened.
-final class ListeningSignal: Sendable {
+/// Hands the bound port to everyone waiting for it, or the reason the server never listened (both simulators).
+public final class ListeningSignal: Sendable {
     private enum State {
         case waiting([CheckedContinuation<Int, any Error>])
         case listening(Int)
@@ -10,7 +10,9 @@ final class ListeningSignal: Sendable {
 
     private let state = Mutex<State>(.waiting([]))
 
-    func wait() async throws -> Int {
+    public init() {}
+
+    public func wait() async throws -> Int {
         try await withCheckedThrowingContinuation { continuation in
             let immediate: Result<Int, any Error>? = state.withLock { state in
                 switch state {
@@ -18,18 +20,20 @@ final class ListeningSignal: Sendable {
                     waiters.append(continuation)
                     state = .waiting(waiters)
                     return nil
-                case .listening(let port): return .success(port)
-                case .failed(let error): return .failure(error)
+                case .listening(let port):
+                    return .success(port)
+                case .failed(let error):
+                    return .failure(error)
                 }
             }
             if let immediate { continuation.resume(with: immediate) }
         }
     }
 
-    func listening(on port: Int) { finish(.success(port)) }
+    public func listening(on port: Int) { finish(.success(port)) }
 
     /// Called when `run()` ends; waiters still waiting learn the server is gone.
-    func stopped(_ error: any Error) { finish(.failure(error)) }
+    public func stopped(_ error: any Error) { finish(.failure(error)) }
 
     private func finish(_ result: Result<Int, any Error>) {
         let waiters: [CheckedContinuation<Int, any Error>] = state.withLock { state in

@@ -1,7 +1,7 @@
 import Foundation
 import Synchronization
 
-/// The simulator's "now": token expiry, quota windows, `listedAt` checks and task lifetimes all read it.
+/// A simulator's "now": token expiry, quota and rate-limit windows, timestamps and event versions all read it.
 public protocol SimulatorClock: Sendable {
     func now() -> Date
 }
