@@ -76,9 +76,19 @@ public struct FirstSyncRunner: Service {
             return false
         }
         let teamtailorKey = TeamtailorCredentials(apiKey: credentials.teamtailorToken)
+        do {
+            try await readHistory(companyID, teamtailorKey)
+        } catch let error as TeamtailorError where !error.isRetryable {
+            // Retrying cannot help: stop (this resource, or all of them when the key is refused) and tell the admin.
+            try await stopReading(companyID, error)
+        }
+        return true
+    }
+
+    func readHistory(_ companyID: String, _ teamtailorKey: TeamtailorCredentials) async throws {
         var users: [String: HistoryMapping.Author] = [:]
         for resource in try await unreadResources(companyID) {
-            if Task.isShuttingDownGracefully || Task.isCancelled { return true }
+            if Task.isShuttingDownGracefully || Task.isCancelled { return }
             if resource.name == "users" {
                 users = try await readUsers(companyID, teamtailorKey)
                 continue
@@ -89,9 +99,28 @@ public struct FirstSyncRunner: Service {
                     uniquingKeysWith: { first, _ in first })
             }
             let finished = try await read(resource: resource.name, from: resource.cursor, companyID: companyID, credentials: teamtailorKey, users: users)
-            if !finished { return true }
+            if !finished { return }
         }
-        return true
+    }
+
+    /// Marks the history read failed — every unread resource when Teamtailor refuses the key, else the one being
+    /// read — and records why for the admin page; `rsc companies resync` starts it again once fixed.
+    func stopReading(_ companyID: String, _ error: TeamtailorError) async throws {
+        let keyRefused = error.verdict == .unauthorized
+        let message = keyRefused
+            ? "Teamtailor refused the integration's API key (\(error.status ?? 401)), so the history could not be read; reconnect the integration"
+            : "Teamtailor refused a history read (\(error.status.map(String.init) ?? "-")): \(error.errors.compactMap { $0.detail ?? $0.title }.joined(separator: "; "))"
+        try await postgres.query(
+            """
+            UPDATE first_sync_progress SET state = 'failed', last_error = \(message)
+            WHERE company_id = \(companyID) AND state IN ('waiting', 'reading')
+              AND (\(keyRefused) OR state = 'reading')
+            """,
+            logger: logger)
+        try await CompanyErrorLog(client: postgres, logger: logger).record(
+            companyID: companyID, source: .firstSync, cause: keyRefused ? "teamtailor_access_lost" : "teamtailor_refused",
+            message: message, subject: nil, at: Date())
+        logger.error("first sync stopped", metadata: ["company": "\(companyID)", "call": "\(error.call)", "status": "\(error.status.map(String.init) ?? "-")"])
     }
 
     /// Reads one resource from its stored cursor; false when it paused (queue full, shutdown, lease lost).

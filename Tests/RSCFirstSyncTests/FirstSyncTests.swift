@@ -53,7 +53,10 @@ struct FirstSyncTests {
         }
     }
 
-    static func run(seed: TeamtailorSeed, runnerSettings: FirstSyncRunner.Settings = .init(), _ body: @Sendable (Harness) async throws -> Void) async throws {
+    static func run(
+        seed: TeamtailorSeed, runnerSettings: FirstSyncRunner.Settings = .init(), storedKey: String = teamtailorKey,
+        _ body: @Sendable (Harness) async throws -> Void
+    ) async throws {
         var simulatorConfiguration = LinkedInSimulatorConfiguration()
         simulatorConfiguration.recordsPerWindow = quota.recordsPerWindow
         simulatorConfiguration.recordWindow = quota.window
@@ -69,7 +72,7 @@ struct FirstSyncTests {
                 let companies = CompanyStore(client: postgres, secrets: secrets, logger: logger)
                 for (company, organization) in [(history, "urn:li:organization:1842"), (live, "urn:li:organization:77")] {
                     try await companies.add(NewCompany(
-                        id: company, teamtailorToken: company == history ? teamtailorKey : "tt-77", linkedInClientID: "client-\(company)",
+                        id: company, teamtailorToken: company == history ? storedKey : "tt-77", linkedInClientID: "client-\(company)",
                         linkedInClientSecret: "secret-\(company)", organizationURN: organization, contractURNs: ["urn:li:contract:\(company)"],
                         jobsPrivate: false))
                     await linkedIn.registerApplication(clientID: "client-\(company)", clientSecret: "secret-\(company)", organization: organization)
@@ -199,6 +202,18 @@ struct FirstSyncTests {
                 .reduce(0) { $0 + $1.recordCount }
             let held = await harness.linkedIn.state.holdings(organization: "urn:li:organization:1842").candidates
             #expect(sentCandidates == held)
+        }
+    }
+
+    @Test("Teamtailor refusing the stored key stops the history read, marks it failed and tells the admin; nothing retries hot")
+    func refusedKeyIsReported() async throws {
+        try await Self.run(seed: TeamtailorSeed(seed: 3, users: 2, jobs: 2, candidates: 10, applications: 10), storedKey: "revoked-key") { harness async throws in
+            #expect(try await harness.runner.readOneCompany())
+            #expect(try await harness.count("SELECT count(*)::int FROM first_sync_progress WHERE company_id = '1842' AND state = 'failed'") == 7)
+            #expect(try await harness.count(
+                "SELECT count(*)::int FROM company_errors WHERE company_id = '1842' AND source = 'first_sync' AND cause = 'teamtailor_access_lost'") == 1)
+            #expect(try await harness.runner.readOneCompany() == false, "a failed history is not claimed again until resynced")
+            #expect(try await harness.count("SELECT count(*)::int FROM entity_states") == 0)
         }
     }
 }
