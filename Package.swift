@@ -107,7 +107,13 @@ let package = Package(
             ]
         ),
         // What both simulators share: the injectable clock and the "listening on port N" signal.
-        .target(name: "RSCSimulatorSupport"),
+        .target(
+            name: "RSCSimulatorSupport",
+            dependencies: [
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         // A faithful LinkedIn RSC API on loopback: sandbox, demo, tests and benchmarks.
         .target(
             name: "RSCLinkedInSimulator",

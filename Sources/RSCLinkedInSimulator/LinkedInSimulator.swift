@@ -37,22 +37,7 @@ public final class LinkedInSimulator: Service, Sendable {
                 listening.listening(on: channel.localAddress?.port ?? port)
             },
             logger: logger)
-        // Cancelling `run()` shuts the server down gracefully (in-flight calls finish, no error log) instead of
-        // tearing channels down: the group runs in its own task, which inherits the caller's task locals, so a
-        // parent ServiceGroup's graceful shutdown still reaches it.
-        let group = ServiceGroup(configuration: .init(services: [application], logger: logger))
-        let serving = Task { try await group.run() }
-        do {
-            try await withTaskCancellationHandler {
-                try await serving.value
-            } onCancel: {
-                Task { await group.triggerGracefulShutdown() }
-            }
-            listening.stopped(SimulatorStoppedError())
-        } catch {
-            listening.stopped(error)
-            throw error
-        }
+        try await listening.serve(application, logger: logger, stoppedError: SimulatorStoppedError())
     }
 
     /// The bound port, once the server accepts connections; throws if `run()` ended before that.

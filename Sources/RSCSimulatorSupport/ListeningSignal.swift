@@ -1,3 +1,5 @@
+import Logging
+import ServiceLifecycle
 import Synchronization
 
 /// Hands the bound port to everyone waiting for it, or the reason the server never listened (both simulators).
@@ -45,5 +47,29 @@ public final class ListeningSignal: Sendable {
             return waiters
         }
         for waiter in waiters { waiter.resume(with: result) }
+    }
+}
+
+extension ListeningSignal {
+    /// Serves `server` (an HTTP application reporting its port through this signal) until it ends or the
+    /// calling task is cancelled; waiters then learn `stoppedError`, or the error the server ended with.
+    ///
+    /// Cancelling shuts the server down gracefully (in-flight calls finish, no error log) instead of tearing
+    /// channels down: the group runs in its own task, which inherits the caller's task locals, so a parent
+    /// ServiceGroup's graceful shutdown still reaches it.
+    public func serve(_ server: some Service, logger: Logger, stoppedError: any Error) async throws {
+        let group = ServiceGroup(configuration: .init(services: [server], logger: logger))
+        let serving = Task { try await group.run() }
+        do {
+            try await withTaskCancellationHandler {
+                try await serving.value
+            } onCancel: {
+                Task { await group.triggerGracefulShutdown() }
+            }
+            stopped(stoppedError)
+        } catch {
+            stopped(error)
+            throw error
+        }
     }
 }

@@ -75,21 +75,7 @@ public final class TeamtailorSimulator: Service, Sendable {
             configuration: .init(address: .hostname(host, port: port), serverName: "rsc-teamtailor-simulator"),
             onServerRunning: { channel in listening.listening(on: channel.localAddress?.port ?? port) },
             logger: logger)
-        // As in the LinkedIn simulator: cancelling shuts the server down gracefully instead of tearing channels
-        // down; the group inherits the caller's task locals, so a parent ServiceGroup's shutdown still reaches it.
-        let group = ServiceGroup(configuration: .init(services: [application], logger: logger))
-        let serving = Task { try await group.run() }
-        do {
-            try await withTaskCancellationHandler {
-                try await serving.value
-            } onCancel: {
-                Task { await group.triggerGracefulShutdown() }
-            }
-            listening.stopped(TeamtailorSimulatorStoppedError())
-        } catch {
-            listening.stopped(error)
-            throw error
-        }
+        try await listening.serve(application, logger: logger, stoppedError: TeamtailorSimulatorStoppedError())
     }
 
     // MARK: - Changes from Swift (the demo), published like API changes
