@@ -179,7 +179,7 @@ public struct Disconnection: Service {
     func forgetLocally(_ companyID: String) async throws {
         try await postgres.withTransaction(logger: logger) { connection in
             for table in [
-                "entity_states", "linkedin_records", "application_stage_entries", "candidate_members", "linkedin_usage",
+                "entity_states", "linkedin_records", "application_stage_entries", "candidate_members", "linkedin_usage", "linkedin_daily_calls",
                 "first_sync_progress", "first_sync_leases", "linkedin_notifications", "company_errors",
             ] {
                 try await connection.query(

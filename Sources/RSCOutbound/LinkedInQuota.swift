@@ -41,33 +41,32 @@ public struct LinkedInQuota: Sendable {
     /// Records the use if it fits, else says when it will. Only the company's sender (which holds the
     /// company's lease) calls this, so check-then-record cannot race.
     public func reserve(company: String, records: Int, calls: Int = 1) async throws -> Decision {
-        let windowSeconds = Double(limits.window.components.seconds) + Double(limits.window.components.attoseconds) / 1e18
+        let windowSeconds = limits.window.seconds
+        // The window's per-second buckets, the day's calls and PostgreSQL's clock, in one round trip.
         let rows = try await client.query(
             """
-            SELECT second, records, calls, now(), date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'
-            FROM linkedin_usage
-            WHERE company_id = \(company)
-              AND second >= LEAST(now() - make_interval(secs => \(windowSeconds + 1)), date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC')
-            ORDER BY second
+            WITH clock AS (SELECT now() AS now, date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS midnight)
+            SELECT clock.now, clock.midnight,
+                   coalesce((SELECT d.calls FROM linkedin_daily_calls d
+                             WHERE d.company_id = \(company) AND d.day = (clock.now AT TIME ZONE 'UTC')::date), 0),
+                   coalesce((SELECT array_agg(u.second ORDER BY u.second) FROM linkedin_usage u
+                             WHERE u.company_id = \(company) AND u.second > clock.now - make_interval(secs => \(windowSeconds + 1))), '{}'),
+                   coalesce((SELECT array_agg(u.records ORDER BY u.second) FROM linkedin_usage u
+                             WHERE u.company_id = \(company) AND u.second > clock.now - make_interval(secs => \(windowSeconds + 1))), '{}')
+            FROM clock
             """,
             logger: logger
         )
-        var buckets: [(second: Date, records: Int)] = []
-        var callsToday = 0
-        var now: Date?
-        var dayStart: Date?
-        for try await (second, recordCount, callCount, databaseNow, utcMidnight) in rows.decode((Date, Int, Int, Date, Date).self) {
-            now = databaseNow
-            dayStart = utcMidnight
-            if second >= utcMidnight { callsToday += callCount }
-            // Buckets are whole seconds: one that started just outside the window may hold usage inside it.
-            if second > databaseNow.addingTimeInterval(-windowSeconds - 1) { buckets.append((second, recordCount)) }
-        }
-        if let dayStart, callsToday + calls > limits.callsPerDay {
+        guard let (now, dayStart, callsToday, seconds, recordCounts) = try await rows.decode((Date, Date, Int, [Date], [Int]).self)
+            .first(where: { _ in true })
+        else { return .waitUntil(Date()) }
+        if callsToday + calls > limits.callsPerDay {
             return .waitUntil(dayStart.addingTimeInterval(86_400))
         }
+        // Buckets are whole seconds: one that started just outside the window may hold usage inside it.
+        let buckets = zip(seconds, recordCounts).map { (second: $0, records: $1) }
         let used = buckets.reduce(0) { $0 + $1.records }
-        if used + records > limits.recordsPerWindow, let now {
+        if used + records > limits.recordsPerWindow {
             // Wait until enough of the oldest usage has slid out of the window.
             var freed = 0
             for bucket in buckets {
@@ -80,18 +79,27 @@ public struct LinkedInQuota: Sendable {
         }
         try await client.query(
             """
-            INSERT INTO linkedin_usage (company_id, second, records, calls)
-            VALUES (\(company), date_trunc('second', now()), \(records), \(calls))
-            ON CONFLICT (company_id, second) DO UPDATE
-            SET records = linkedin_usage.records + EXCLUDED.records, calls = linkedin_usage.calls + EXCLUDED.calls
+            WITH usage AS (
+                INSERT INTO linkedin_usage (company_id, second, records)
+                VALUES (\(company), date_trunc('second', now()), \(records))
+                ON CONFLICT (company_id, second) DO UPDATE SET records = linkedin_usage.records + EXCLUDED.records
+            )
+            INSERT INTO linkedin_daily_calls (company_id, day, calls)
+            VALUES (\(company), (now() AT TIME ZONE 'UTC')::date, \(calls))
+            ON CONFLICT (company_id, day) DO UPDATE SET calls = linkedin_daily_calls.calls + EXCLUDED.calls
             """,
             logger: logger
         )
         return .granted
     }
 
-    /// Usage older than two days is never read again.
+    /// Per-second usage is read only within the record window (and the last hour for rates); daily calls
+    /// for today only. Anything older is never read again.
     public func prune() async throws {
-        try await client.query("DELETE FROM linkedin_usage WHERE second < now() - interval '2 days'", logger: logger)
+        let keepSeconds = max(limits.window.seconds + 60, 3_600)
+        try await client.query(
+            "DELETE FROM linkedin_usage WHERE second < now() - make_interval(secs => \(keepSeconds))", logger: logger)
+        try await client.query(
+            "DELETE FROM linkedin_daily_calls WHERE day < (now() AT TIME ZONE 'UTC')::date - 2", logger: logger)
     }
 }

@@ -16,6 +16,8 @@ public struct LinkedInSender: Service {
         /// How often to look for due work when there was none (the latency floor).
         public var idlePoll: Duration = .milliseconds(100)
         public var leaseTTL: Duration = .seconds(60)
+        /// How often old quota usage is deleted (by every replica; deleting twice is harmless).
+        public var pruneEvery: Duration = .seconds(600)
         /// How long a company whose LinkedIn access failed waits before the next try.
         public var parkFor: Duration = .seconds(15 * 60)
         public var backoff = ExponentialBackoff(initial: .seconds(1), maximum: .seconds(300))
@@ -46,8 +48,17 @@ public struct LinkedInSender: Service {
 
     public func run() async throws {
         let busy = BusyCompanies()
+        var nextPrune = ContinuousClock.now
         await withDiscardingTaskGroup { group in
             while !Task.isShuttingDownGracefully && !Task.isCancelled {
+                if ContinuousClock.now >= nextPrune {
+                    nextPrune = ContinuousClock.now + settings.pruneEvery
+                    do {
+                        try await sender.quota.prune()
+                    } catch {
+                        logger.warning("could not prune old quota usage; trying again later", metadata: ["error": "\(String(describing: error))"])
+                    }
+                }
                 var started = 0
                 do {
                     let due = try await store.companiesWithWork(limit: settings.concurrentCompanies * 4)

@@ -62,11 +62,15 @@ public struct PendingGauges: Service {
         Gauge(label: "rsc_companies_parked").record(parked)
         let usage = try await client.query(
             """
-            SELECT company_id,
-                   coalesce(sum(records) FILTER (WHERE second > now() - make_interval(secs => \(Double(quota.window.components.seconds)))), 0)::int,
-                   coalesce(sum(calls) FILTER (WHERE second >= date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'), 0)::int
-            FROM linkedin_usage WHERE second >= least(date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC', now() - interval '1 hour')
-            GROUP BY company_id
+            WITH minute AS (
+                SELECT company_id, sum(records)::int AS records FROM linkedin_usage
+                WHERE second > now() - make_interval(secs => \(quota.window.seconds))
+                GROUP BY company_id
+            ), today AS (
+                SELECT company_id, calls FROM linkedin_daily_calls WHERE day = (now() AT TIME ZONE 'UTC')::date
+            )
+            SELECT company_id, coalesce(minute.records, 0), coalesce(today.calls, 0)
+            FROM minute FULL JOIN today USING (company_id)
             """,
             logger: logger)
         for try await (company, records, calls) in usage.decode((String, Int, Int).self) {
