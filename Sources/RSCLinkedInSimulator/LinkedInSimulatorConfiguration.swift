@@ -24,6 +24,8 @@ public struct LinkedInSimulatorConfiguration: Sendable {
     public var pushAttempts = 4
     public var pushBackoff: Duration = .milliseconds(500)
     public var pushTimeout: Duration = .seconds(5)
+    /// Calls the request log keeps (the newest); a test that accounts for every call of a long run raises it.
+    public var requestLogCapacity = 10_000
 
     public init() {}
 }

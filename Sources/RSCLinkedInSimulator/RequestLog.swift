@@ -31,7 +31,7 @@ struct RequestLog: Sendable {
     private var buffer: [RequestLogEntry] = []
     private var next = 0
 
-    init(capacity: Int = 10_000) { self.capacity = capacity }
+    init(capacity: Int = 10_000) { self.capacity = max(1, capacity) }
 
     mutating func append(_ entry: RequestLogEntry) {
         if buffer.count < capacity {

@@ -18,13 +18,14 @@ public actor SimulatorState {
     var notifications = NotificationLog()
     let pusher: PushDeliverer
     var faults = FaultInjector()
-    var log = RequestLog()
+    var log: RequestLog
     /// client_id → 429 answers (quota and forced).
     var throttled: [String: Int] = [:]
 
     init(configuration: LinkedInSimulatorConfiguration, clock: any SimulatorClock, logger: Logger) {
         self.configuration = configuration
         self.clock = clock
+        log = RequestLog(capacity: configuration.requestLogCapacity)
         quota = QuotaLedger(origin: clock.now())
         budgets = [.recruiterData: QuotaLedger(origin: clock.now()), .configuration: QuotaLedger(origin: clock.now())]
         pusher = PushDeliverer(
