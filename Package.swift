@@ -236,7 +236,7 @@ let package = Package(
         .target(
             name: "RSCTestSupport",
             dependencies: [
-                "RSCSandbox", "RSCStore", "RSCKafka", "RSCLinkedInSimulator",
+                "RSCSandbox", "RSCStore", "RSCKafka", "RSCLinkedInSimulator", "RSCTeamtailorSimulator",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],

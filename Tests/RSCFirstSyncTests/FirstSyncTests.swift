@@ -94,37 +94,11 @@ struct FirstSyncTests {
         }
     }
 
-    /// What Teamtailor holds against what LinkedIn holds, by the mapping's rules: every candidate and
-    /// application is accounted for (synced, or not matched with a reason), and LinkedIn holds exactly the synced ones.
     static func expectReconciled(_ harness: Harness) async throws {
-        let counts = await harness.teamtailor.state.recordCounts(company: history)
-        let holdings = await harness.linkedIn.state.holdings(organization: "urn:li:organization:1842")
-        func records(_ resource: String, _ state: String? = nil) async throws -> Int {
-            try await harness.count(
-                "SELECT count(*)::int FROM linkedin_records WHERE company_id = '1842' AND resource = '\(resource)'" + (state.map { " AND state = '\($0)'" } ?? ""))
-        }
-        let candidates = await harness.teamtailor.state.records(.candidates, company: history)
-        let unmatchable = candidates.filter { candidate in
-            ["first-name", "last-name", "email"].contains { (candidate.attributes[$0]?.stringValue ?? "").isEmpty }
-        }.count
-        #expect(try await records("candidate") == counts[.candidates], "every Teamtailor candidate is accounted for")
-        #expect(try await records("candidate", "not_matched") == unmatchable)
-        #expect(try await records("candidate", "synced") == holdings.candidates)
-        #expect(holdings.candidates == (counts[.candidates] ?? 0) - unmatchable, "LinkedIn's candidates equal Teamtailor's matchable ones")
-        #expect(try await records("application") == counts[.jobApplications])
-        #expect(try await records("application", "synced") == holdings.applications)
-        #expect(try await records("job_posting", "synced") == holdings.listedJobs + holdings.closedJobs)
-        for (resource, held) in holdings.subRecords {
-            let ours = try await harness.count(
-                "SELECT count(*)::int FROM linkedin_records WHERE company_id = '1842' AND state = 'synced' AND resource = '\(Self.ourResource(resource))'")
-            #expect(ours == held, "\(resource): ours \(ours), LinkedIn \(held)")
-        }
-        #expect(await harness.linkedIn.state.throttledCount() == 0, "never over LinkedIn's quota")
-    }
-
-    static func ourResource(_ simulated: String) -> String {
-        ["atsCandidates/notes": "candidate_note", "atsApplications/notes": "application_note",
-         "atsApplications/stages": "application_stage", "atsApplications/interviewFeedback": "interview_feedback"][simulated] ?? simulated
+        let report = try await FirstSyncReconciliation.check(
+            companyID: history, organization: "urn:li:organization:1842", teamtailor: harness.teamtailor.state,
+            linkedIn: harness.linkedIn.state, postgres: harness.postgres, logger: harness.logger)
+        #expect(report.mismatches.isEmpty, "Teamtailor / LinkedIn:\n\(report.lines.joined(separator: "\n"))")
     }
 
     @Test("a seeded company's history reaches LinkedIn with counts that reconcile, within the quota, while another company's live change goes first")
