@@ -9,6 +9,7 @@ import ServiceLifecycle
 
 /// The outbound worker's consume loop: poll a batch → read each message (dead-letter the bad ones) →
 /// store the newest entity states in one transaction → only then commit the offsets (at least once).
+/// The next batch is polled and read while the current one is stored.
 ///
 /// On graceful shutdown it finishes the batch in hand, commits, and leaves the consumer group.
 public struct OutboundConsumer: Service {
@@ -53,18 +54,29 @@ public struct OutboundConsumer: Service {
         await deadLetters.close()
     }
 
+    /// A polled batch, read: the events to store and the messages to dead-letter.
+    struct ReadBatch: Sendable {
+        var messages: [KafkaMessage]
+        var events: [(ChangeEvent, KafkaMessage)] = []
+        var rejected: [(DeadLetter, KafkaMessage)] = []
+        var readDuration: Duration = .zero
+    }
+
+    // Batch N is stored while batch N+1 is polled and read (schema validation is this process's CPU, the
+    // transaction mostly PostgreSQL's), so the two overlap. Stores still run one after another, and a
+    // batch's offsets are committed only after its own transaction — never for a batch not yet stored.
     func consumeUntilShutdown() async throws {
+        var inHand: ReadBatch?
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            let batch: [KafkaMessage]
-            do {
-                batch = try await consumer.poll(maxMessages: settings.maxBatchSize, timeout: settings.pollTimeout)
-            } catch let error as KafkaError where error.isRetriable && !error.isFatal {
-                logger.warning("poll failed; polling again", metadata: ["error": "\(error)"])
+            guard let current = inHand else {
+                inHand = try await pollAndRead()
                 continue
             }
-            guard !batch.isEmpty else { continue }
-            guard try await processRetrying(batch) else { return }
-            try consumer.markProcessed(batch)
+            async let next = pollAndRead()
+            let stored = try await processRetrying(current)
+            let following = try await next
+            guard stored else { return }
+            try consumer.markProcessed(current.messages)
             do {
                 try await consumer.commit()
             } catch let error as KafkaError where error.isRetriable && !error.isFatal {
@@ -72,16 +84,45 @@ public struct OutboundConsumer: Service {
                 // and storing is idempotent (the version rule), so nothing is lost or applied twice.
                 logger.warning("commit failed during a rebalance; the batch will be redelivered", metadata: ["error": "\(error)"])
             }
+            inHand = following
         }
+    }
+
+    /// The next batch, read; nil when the poll found nothing (or failed retriably).
+    func pollAndRead() async throws -> ReadBatch? {
+        let messages: [KafkaMessage]
+        do {
+            messages = try await consumer.poll(maxMessages: settings.maxBatchSize, timeout: settings.pollTimeout)
+        } catch let error as KafkaError where error.isRetriable && !error.isFatal {
+            logger.warning("poll failed; polling again", metadata: ["error": "\(error)"])
+            return nil
+        }
+        guard !messages.isEmpty else { return nil }
+        return read(messages)
+    }
+
+    /// Pure: each message becomes an event or a dead letter.
+    func read(_ messages: [KafkaMessage]) -> ReadBatch {
+        let clock = ContinuousClock()
+        let started = clock.now
+        var batch = ReadBatch(messages: messages)
+        for message in messages {
+            switch intake.read(message) {
+            case .event(let event): batch.events.append((event, message))
+            case .deadLetter(let letter): batch.rejected.append((letter, message))
+            }
+        }
+        batch.readDuration = clock.now - started
+        return batch
     }
 
     /// Retries the batch until it is stored (PostgreSQL or the dead-letter topic may be briefly away).
     /// Returns false if shutdown began first: the batch stays uncommitted and is consumed again later.
-    func processRetrying(_ batch: [KafkaMessage]) async throws -> Bool {
+    func processRetrying(_ batch: ReadBatch) async throws -> Bool {
         var attempt = 0
         while true {
             do {
-                try await process(batch)
+                try await store(batch)
                 return true
             } catch is CancellationError {
                 return false
@@ -105,22 +146,14 @@ public struct OutboundConsumer: Service {
 
     /// Everything in `batch` is either stored or dead-lettered when this returns; a throw means neither
     /// is certain, so the offsets stay where they are and the batch is consumed again.
-    func process(_ batch: [KafkaMessage]) async throws {
+    func store(_ batch: ReadBatch) async throws {
         let clock = ContinuousClock()
         let started = clock.now
-        var events: [(ChangeEvent, KafkaMessage)] = []
-        var rejected: [(DeadLetter, KafkaMessage)] = []
-        for message in batch {
-            switch intake.read(message) {
-            case .event(let event): events.append((event, message))
-            case .deadLetter(let letter): rejected.append((letter, message))
-            }
-        }
-        let read = clock.now
-        let known = try await companies.lookup(among: Set(events.map(\.0.companyID)))
+        var rejected = batch.rejected
+        let known = try await companies.lookup(among: Set(batch.events.map(\.0.companyID)))
         var accepted: [ChangeEvent] = []
         var ignored = 0
-        for (event, message) in events {
+        for (event, message) in batch.events {
             if known.connected.contains(event.companyID) {
                 accepted.append(event)
             } else if known.disconnected.contains(event.companyID) {
@@ -140,7 +173,7 @@ public struct OutboundConsumer: Service {
         let checked = clock.now
         let changed = try await states.apply(accepted)
         let stored = clock.now
-        for (step, duration) in [("read", read - started), ("companies", checked - read), ("store", stored - checked)] {
+        for (step, duration) in [("read", batch.readDuration), ("companies", checked - started), ("store", stored - checked)] {
             Timer(label: "rsc_outbound_batch_step_seconds", dimensions: [("step", step)]).recordNanoseconds(
                 duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000
             )
@@ -162,9 +195,10 @@ public struct OutboundConsumer: Service {
                 .increment(by: count)
         }
         logger.debug("batch stored", metadata: [
-            "messages": "\(batch.count)", "changed": "\(changed.changed)", "marked": "\(changed.markedRecords)",
+            "messages": "\(batch.messages.count)", "changed": "\(changed.changed)", "marked": "\(changed.markedRecords)",
             "deadLettered": "\(rejected.count)",
-            "readMs": "\((read - started).milliseconds)", "companiesMs": "\((checked - read).milliseconds)", "storeMs": "\((stored - checked).milliseconds)",
+            "readMs": "\(batch.readDuration.milliseconds)", "companiesMs": "\((checked - started).milliseconds)",
+            "storeMs": "\((stored - checked).milliseconds)",
         ])
     }
 
