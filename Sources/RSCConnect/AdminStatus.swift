@@ -21,6 +21,9 @@ public struct AdminStatus: Encodable, Sendable {
             var read: Int
             var total: Int?
             var state: String
+            /// LinkedIn records made from this type's history that are not on LinkedIn yet (an application
+            /// makes its own record and one per stage entered; users and stages make none of their own).
+            var waitingToSend: Int
         }
         /// not_started | reading | sending | done | failed
         var state: String
@@ -71,7 +74,8 @@ extension AdminStatus {
         let sync = try await SyncStatus.load(company: company.id, client: postgres, logger: logger)
         let progress = try await FirstSyncProgress.load(companyID: company.id, postgres: postgres, logger: logger)
         let rate = try await Self.recordsPerMinute(companyID: company.id, postgres: postgres, logger: logger, now: now)
-        let waitingToSend = try await Self.historyWaiting(companyID: company.id, postgres: postgres, logger: logger)
+        let waitingByResource = try await Self.historyWaiting(companyID: company.id, postgres: postgres, logger: logger)
+        let waitingToSend = waitingByResource.values.reduce(0, +)
         let logged = try await CompanyErrorLog(client: postgres, logger: logger)
             .recent(companyID: company.id, since: now.addingTimeInterval(-7 * 86_400))
 
@@ -110,7 +114,10 @@ extension AdminStatus {
                 jobsPrivate: company.jobsPrivate, integrationEnabledAt: try await Self.enabledAt(company.id, postgres, logger)),
             firstSync: FirstSync(
                 state: firstSyncState,
-                resources: progress.map { .init(resource: $0.resource, read: $0.read, total: $0.total, state: $0.state) },
+                resources: progress.map { type in
+                    .init(resource: type.resource, read: type.read, total: type.total, state: type.state,
+                          waitingToSend: (Self.linkedInResources[type.resource] ?? []).reduce(0) { $0 + (waitingByResource[$1] ?? 0) })
+                },
                 recordsWaitingToSend: waitingToSend, recordsPerMinute: rate, estimatedFinishAt: estimate),
             liveSync: LiveSync(
                 pendingRecords: pending, oldestPendingChangeAt: sync.oldestPendingSince,
@@ -135,13 +142,24 @@ extension AdminStatus {
         return 0
     }
 
-    static func historyWaiting(companyID: String, postgres: PostgresClient, logger: Logger) async throws -> Int {
+    /// History records not yet on LinkedIn, by LinkedIn resource.
+    static func historyWaiting(companyID: String, postgres: PostgresClient, logger: Logger) async throws -> [String: Int] {
         let rows = try await postgres.query(
-            "SELECT count(*)::int FROM linkedin_records WHERE company_id = \(companyID) AND dirty AND priority = 1",
+            """
+            SELECT resource, count(*)::int FROM linkedin_records
+            WHERE company_id = \(companyID) AND dirty AND priority = 1 GROUP BY resource
+            """,
             logger: logger)
-        for try await count in rows.decode(Int.self) { return count }
-        return 0
+        var waiting: [String: Int] = [:]
+        for try await (resource, count) in rows.decode((String, Int).self) { waiting[resource] = count }
+        return waiting
     }
+
+    /// The LinkedIn records each Teamtailor type of the history becomes.
+    static let linkedInResources: [String: [String]] = [
+        "jobs": ["job_posting"], "candidates": ["candidate"], "job-applications": ["application", "application_stage"],
+        "interviews": ["interview_feedback"], "notes": ["candidate_note", "application_note"],
+    ]
 
     static func enabledAt(_ companyID: String, _ postgres: PostgresClient, _ logger: Logger) async throws -> Date? {
         let rows = try await postgres.query(

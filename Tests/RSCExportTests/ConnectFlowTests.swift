@@ -89,6 +89,47 @@ struct ConnectFlowTests {
         }
     }
 
+    @Test("while the history is being sent, the admin page shows what waits per type, the rate and when it should finish")
+    func firstSyncSendingProgress() async throws {
+        try await ConnectHarness.run { harness in
+            try await harness.connect()
+            try await harness.postgres.query(
+                "UPDATE first_sync_progress SET state = 'read', read_count = 10, total = 10 WHERE company_id = '1842'", logger: harness.logger)
+            // History waiting (priority 1): 3 candidates, 2 applications and their 4 stage records, 1 note;
+            // one live candidate change (priority 0) that is not the history's.
+            try await harness.postgres.query(
+                """
+                INSERT INTO linkedin_records (company_id, resource, parent_id, record_id, dirty, dirty_since, priority)
+                SELECT '1842', r.resource, r.parent, r.id, true, now(), r.priority
+                FROM (VALUES ('candidate', '', 'c1', 1), ('candidate', '', 'c2', 1), ('candidate', '', 'c3', 1),
+                             ('application', '', 'a1', 1), ('application', '', 'a2', 1),
+                             ('application_stage', 'a1', 's1', 1), ('application_stage', 'a1', 's2', 1),
+                             ('application_stage', 'a2', 's1', 1), ('application_stage', 'a2', 's2', 1),
+                             ('candidate_note', 'c1', 'n1', 1), ('candidate', '', 'c9', 0)) AS r(resource, parent, id, priority)
+                """,
+                logger: harness.logger)
+            // 600 records accepted in the last five minutes: 120 a minute.
+            try await harness.postgres.query(
+                "INSERT INTO linkedin_usage (company_id, second, records) VALUES ('1842', date_trunc('second', now()) - interval '1 minute', 600)",
+                logger: harness.logger)
+            let before = Date()
+            let answer = try await harness.call(.GET, "/companies/1842/rsc/status")
+            #expect(answer.status == 200)
+            let firstSync = try #require(answer.json["firstSync"] as? [String: Any])
+            #expect(firstSync["state"] as? String == "sending")
+            #expect(firstSync["recordsWaitingToSend"] as? Int == 10)
+            #expect(firstSync["recordsPerMinute"] as? Double == 120)
+            let waiting = Dictionary(uniqueKeysWithValues: (firstSync["resources"] as? [[String: Any]] ?? []).map {
+                ($0["resource"] as? String ?? "", $0["waitingToSend"] as? Int ?? -1)
+            })
+            #expect(waiting == ["users": 0, "jobs": 0, "stages": 0, "candidates": 3, "job-applications": 6, "interviews": 0, "notes": 1])
+            // 10 records at 120 a minute: about five seconds from now.
+            let finish = try #require((firstSync["estimatedFinishAt"] as? String).flatMap { try? Date($0, strategy: .iso8601) })
+            #expect(finish > before.addingTimeInterval(3) && finish < Date().addingTimeInterval(7), "estimated finish \(finish)")
+            #expect((answer.json["liveSync"] as? [String: Any])?["pendingRecords"] as? Int == 1, "live health counts the live change only")
+        }
+    }
+
     @Test("toggling jobs private re-sends exactly the jobs")
     func jobsPrivateResendsJobs() async throws {
         try await ConnectHarness.run { harness in
