@@ -7,8 +7,10 @@ public final class KafkaAdmin: Sendable {
     private let core: AdminCore
     private let thread: KafkaClientThread
 
-    public init(bootstrapServers: String, logger: Logger) throws {
-        let core = AdminCore(logger: logger, bootstrapServers: bootstrapServers)
+    /// - Parameter extraProperties: librdkafka settings such as TLS and SASL (`KAFKA_PROPERTIES`), applied
+    ///   after the defaults, as the workers' consumers and producers apply them.
+    public init(bootstrapServers: String, extraProperties: [String: String] = [:], logger: Logger) throws {
+        let core = AdminCore(logger: logger, bootstrapServers: bootstrapServers, extraProperties: extraProperties)
         try core.start()
         self.core = core
         thread = KafkaClientThread(name: "rsc-kafka-admin")
@@ -68,15 +70,19 @@ final class AdminCore: Sendable {
 
     let logger: Logger
     let bootstrapServers: String
+    let extraProperties: [String: String]
     let state = Mutex(State.starting)
 
-    init(logger: Logger, bootstrapServers: String) {
+    init(logger: Logger, bootstrapServers: String, extraProperties: [String: String]) {
         self.logger = logger
         self.bootstrapServers = bootstrapServers
+        self.extraProperties = extraProperties
     }
 
     func start() throws(KafkaError) {
-        let handle = try makeHandle(.producer, [("bootstrap.servers", bootstrapServers), ("client.id", "rsc-admin")])
+        let properties = [("bootstrap.servers", bootstrapServers), ("client.id", "rsc-admin")]
+            + extraProperties.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        let handle = try makeHandle(.producer, properties)
         state.withLock { $0 = .open(handle) }
     }
 

@@ -48,7 +48,8 @@ public enum WorkerRuntime {
             name: name, configuration: configuration, postgres: postgres, secrets: secrets, logger: logger
         )
         do {
-            let kafkaAdmin = try KafkaAdmin(bootstrapServers: configuration.kafkaBrokers, logger: logger)
+            let kafkaAdmin = try KafkaAdmin(
+                bootstrapServers: configuration.kafkaBrokers, extraProperties: configuration.kafkaProperties, logger: logger)
             // A worker that does not use Kafka (rsc-export) must not go unready when Kafka is down.
             var checks = [HealthCheck(name: "postgres") { await ReadinessProbe.postgres(postgres, logger: logger) }]
             if usesKafka {

@@ -33,6 +33,15 @@ enum CommandEnvironment {
         }
     }
 
+    /// `KAFKA_PROPERTIES` (TLS, SASL, …), as the workers read it.
+    static func kafkaProperties() -> [String: String] {
+        do {
+            return try WorkerConfiguration.kafkaProperties(reader)
+        } catch {
+            fail(error)
+        }
+    }
+
     static func secretBox() -> SecretBox {
         let key: String
         do {

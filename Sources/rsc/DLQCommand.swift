@@ -26,7 +26,8 @@ struct DLQCommand: AsyncParsableCommand {
 
     /// Every dead letter present now, read with a throwaway group that commits nothing.
     static func readAll(brokers: String) async throws -> [KafkaMessage] {
-        let admin = try KafkaAdmin(bootstrapServers: brokers, logger: CommandEnvironment.logger)
+        let properties = CommandEnvironment.kafkaProperties()
+        let admin = try KafkaAdmin(bootstrapServers: brokers, extraProperties: properties, logger: CommandEnvironment.logger)
         let ends = try await admin.consumerGroupLag(groupID: "rsc-dlq-reader-\(UUID().uuidString)", topics: [ChangeTopic.deadLetterTopic])
         await admin.close()
         var remaining = Dictionary(uniqueKeysWithValues: ends.filter { $0.highWatermark > 0 }.map { ($0.partition, $0.highWatermark) })
@@ -38,6 +39,7 @@ struct DLQCommand: AsyncParsableCommand {
         configuration.sessionTimeout = .seconds(6)
         configuration.heartbeatInterval = .milliseconds(500)
         configuration.maxPollInterval = .seconds(10)
+        configuration.extraProperties = properties
         let consumer = try KafkaConsumer(configuration: configuration, logger: CommandEnvironment.logger)
         var messages: [KafkaMessage] = []
         let deadline = ContinuousClock.now + .seconds(60)
@@ -98,7 +100,9 @@ struct DLQCommand: AsyncParsableCommand {
                 print("\(replayable.count) dead letters would be replayed")
                 return
             }
-            let producer = try KafkaProducer(configuration: .init(bootstrapServers: brokers), logger: CommandEnvironment.logger)
+            var producerConfiguration = KafkaProducerConfiguration(bootstrapServers: brokers)
+            producerConfiguration.extraProperties = CommandEnvironment.kafkaProperties()
+            let producer = try KafkaProducer(configuration: producerConfiguration, logger: CommandEnvironment.logger)
             for (letter, topic) in replayable {
                 let headers = letter.headers.filter { !$0.name.hasPrefix("rsc-dlq-") } + [
                     KafkaHeader(name: "rsc-replayed-from", value: Array("\(ChangeTopic.deadLetterTopic)/\(letter.partition)/\(letter.offset)".utf8)),

@@ -13,7 +13,9 @@ struct LagCommand: AsyncParsableCommand {
     @Flag(help: "Show partitions with no lag too.") var all = false
 
     func run() async throws {
-        let admin = try KafkaAdmin(bootstrapServers: CommandEnvironment.kafkaBrokers(), logger: CommandEnvironment.logger)
+        let admin = try KafkaAdmin(
+            bootstrapServers: CommandEnvironment.kafkaBrokers(), extraProperties: CommandEnvironment.kafkaProperties(),
+            logger: CommandEnvironment.logger)
         let lags = try await admin.consumerGroupLag(groupID: group, topics: topic.isEmpty ? ChangeTopic.allTopicNames : topic)
         await admin.close()
         let shown = lags.filter { all || $0.lag > 0 }.sorted { ($0.topic, $0.partition) < ($1.topic, $1.partition) }

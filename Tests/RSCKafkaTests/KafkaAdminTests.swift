@@ -4,6 +4,20 @@ import Testing
 
 @Suite("Admin")
 struct KafkaAdminTests {
+    @Test("KAFKA_PROPERTIES reach the admin client too (a TLS/SASL cluster needs them for readiness, lag and dead letters)")
+    func extraPropertiesApplied() async throws {
+        let cluster = try KafkaMockCluster(brokerCount: 1)
+        defer { cluster.close() }
+        let refused = try #require(throws: KafkaError.self) {
+            _ = try KafkaAdmin(bootstrapServers: cluster.bootstrapServers, extraProperties: ["security.protocol": "carrier-pigeon"], logger: TestSupport.logger("admin"))
+        }
+        #expect("\(refused)".contains("security.protocol"), "the error names the setting: \(refused)")
+        let admin = try KafkaAdmin(
+            bootstrapServers: cluster.bootstrapServers, extraProperties: ["socket.keepalive.enable": "true"], logger: TestSupport.logger("admin"))
+        #expect(await admin.isReachable(timeout: .seconds(5)))
+        await admin.close()
+    }
+
     @Test("Topic specifications are checked before any request; group lag is produced minus committed per partition")
     func topicsAndLag() async throws {
         let cluster = try KafkaMockCluster(brokerCount: 3)
