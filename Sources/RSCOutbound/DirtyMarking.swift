@@ -80,6 +80,7 @@ enum DirtyMarking {
                 JOIN entity_states e ON e.company_id = c.company_id AND e.entity_type = 'comments' AND e.entity_id = c.entity_id
                 WHERE c.entity_type = 'comments'
             )
+            , marked AS (
             INSERT INTO linkedin_records (company_id, resource, parent_id, record_id, dirty, dirty_since, change_occurred_at, priority)
             SELECT company_id, resource, parent_id, record_id, true, now(), min(occurred_at), \(priority)::int2
             FROM keys GROUP BY company_id, resource, parent_id, record_id
@@ -93,11 +94,12 @@ enum DirtyMarking {
                 attempts = 0,
                 updated_at = now()
             RETURNING 1
+            )
+            SELECT count(*)::int FROM marked
             """,
             logger: logger
         )
-        var count = 0
-        for try await _ in rows { count += 1 }
-        return count
+        // One row with the count, rather than a row per record marked.
+        return try await rows.decode(Int.self).reduce(0, +)
     }
 }
