@@ -40,6 +40,11 @@ public final class EmbeddedPostgres: Sendable {
             log: directory.appendingPathComponent("initdb.log")
         )
         let port = try FreePort.loopback()
+        let environment = ProcessInfo.processInfo.environment
+        // For diagnosis (e.g. `auto_explain.log_min_duration=100 shared_preload_libraries=auto_explain` while a
+        // bench runs): extra settings, space-separated, and a server log that outlives the throwaway directory.
+        let extraSettings = (environment["RSC_SANDBOX_POSTGRES_SETTINGS"] ?? "").split(separator: " ").flatMap { ["-c", String($0)] }
+        let serverLog = environment["RSC_SANDBOX_POSTGRES_LOG"].map { URL(fileURLWithPath: $0) } ?? directory.appendingPathComponent("server.log")
         let server = try runAs.launch(
             binaries.appendingPathComponent("postgres"),
             [
@@ -48,8 +53,8 @@ public final class EmbeddedPostgres: Sendable {
                 // Durability is pointless for a throwaway server and costs seconds per test run.
                 "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
                 "-c", "max_connections=300",
-            ],
-            log: directory.appendingPathComponent("server.log")
+            ] + extraSettings,
+            log: serverLog
         )
         let instance = EmbeddedPostgres(port: port, directory: directory, server: server, binaries: binaries)
         do {
