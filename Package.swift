@@ -201,7 +201,7 @@ let package = Package(
             dependencies: [
                 "RSCConfiguration", "RSCStore", "RSCSecrets", "RSCKafka", "RSCSandbox", "RSCChangeEvents",
                 "RSCObservability", "RSCOutbound", "RSCLinkedInSimulator", "RSCTeamtailorSimulator", "RSCTeamtailorClient",
-                "RSCLinkedInClient", "RSCFirstSync", "RSCInbound",
+                "RSCLinkedInClient", "RSCFirstSync", "RSCInbound", "RSCRetry",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),

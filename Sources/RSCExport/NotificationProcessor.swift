@@ -154,7 +154,7 @@ public struct NotificationProcessor: Service {
             switch verdict.retry {
             case .some(let suggested):
                 let delay = suggested ?? settings.backoff.delay(attempt: stored.attempts)
-                let retryAt = now().addingTimeInterval(Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18)
+                let retryAt = now().addingTimeInterval(delay.timeInterval)
                 try await store.retryLater(stored, reason: verdict.message, retryAt: retryAt)
                 logger.warning("notification processing failed; will retry", metadata: metadata)
                 if stored.attempts == settings.attemptsBeforeReporting {

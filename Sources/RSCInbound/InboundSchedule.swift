@@ -1,4 +1,5 @@
 import Foundation
+import RSCRetry
 
 /// When a company is polled: every `interval`, at a stable offset within the interval derived from the
 /// company id, so a fleet's companies are spread evenly over the window instead of all polled at :00.

@@ -1,4 +1,5 @@
 import Foundation
+import RSCRetry
 import Logging
 import PostgresNIO
 
@@ -84,12 +85,6 @@ struct InboundScheduleStore: Sendable {
             """,
             logger: logger)
         return try await rows.decode(Int.self).reduce(0, +)
-    }
-}
-
-extension Duration {
-    var timeInterval: TimeInterval {
-        TimeInterval(components.seconds) + TimeInterval(components.attoseconds) / 1e18
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import RSCRetry
 import Logging
 import Metrics
 import RSCChangeEvents

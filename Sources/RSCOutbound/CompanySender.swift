@@ -356,17 +356,17 @@ struct Round {
             Counter(label: "rsc_linkedin_rate_limited_total").increment()
             logger.warning("LinkedIn answered 429", metadata: ["call": "\(call)", "retryAfterSeconds": "\(retryAfter.map(String.init) ?? "-")"])
             for record in records { outcomes.append((record, .retryLater(after: delay, reason: "LinkedIn asked us to slow down"))) }
-            stop = .waitUntil(sender.now().addingTimeInterval(Self.seconds(delay)))
+            stop = .waitUntil(sender.now().addingTimeInterval(delay.timeInterval))
         case .transient, .unreadable:
             let attempt = (records.map(\.attempts).max() ?? 0) + 1
             let delay = sender.backoff.delay(attempt: attempt)
             logger.warning("LinkedIn call failed; will retry", metadata: ["call": "\(call)", "error": "\(error)", "attempt": "\(attempt)"])
             for record in records { outcomes.append((record, .retryLater(after: delay, reason: "LinkedIn unavailable: \(error.message)"))) }
-            stop = .waitUntil(sender.now().addingTimeInterval(Self.seconds(delay)))
+            stop = .waitUntil(sender.now().addingTimeInterval(delay.timeInterval))
         case .accessLost:
             logger.error("LinkedIn access lost; company parked", metadata: ["call": "\(call)", "status": "\(error.status.map(String.init) ?? "-")"])
             try await sender.store.park(company: company, reason: "LinkedIn access lost (\(error.status.map(String.init) ?? "auth")): \(error.message)", for: sender.parkFor)
-            stop = .waitUntil(sender.now().addingTimeInterval(Self.seconds(sender.parkFor)))
+            stop = .waitUntil(sender.now().addingTimeInterval(sender.parkFor.timeInterval))
         case .rejected:
             for record in records { outcomes.append((record, .refused(reason: "LinkedIn refused the call (\(error.status ?? 400)): \(error.message)"))) }
         }
@@ -420,9 +420,5 @@ struct Round {
         case .rejected: "rejected"
         case .unreadable: "unreadable"
         }
-    }
-
-    static func seconds(_ duration: Duration) -> TimeInterval {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PostgresNIO
+import RSCRetry
 
 /// A company's LinkedIn sync allowance, held in PostgreSQL so every replica shares it: at most
 /// `recordsPerWindow` records in any sliding `window` (LinkedIn: 10,000 a minute) and `callsPerDay` calls
@@ -41,7 +42,7 @@ public struct LinkedInQuota: Sendable {
     /// Records the use if it fits, else says when it will. Only the company's sender (which holds the
     /// company's lease) calls this, so check-then-record cannot race.
     public func reserve(company: String, records: Int, calls: Int = 1) async throws -> Decision {
-        let windowSeconds = limits.window.seconds
+        let windowSeconds = limits.window.timeInterval
         // The window's per-second buckets, the day's calls and PostgreSQL's clock, in one round trip.
         let rows = try await client.query(
             """
@@ -96,7 +97,7 @@ public struct LinkedInQuota: Sendable {
     /// Per-second usage is read only within the record window (and the last hour for rates); daily calls
     /// for today only. Anything older is never read again.
     public func prune() async throws {
-        let keepSeconds = max(limits.window.seconds + 60, 3_600)
+        let keepSeconds = max(limits.window.timeInterval + 60, 3_600)
         try await client.query(
             "DELETE FROM linkedin_usage WHERE second < now() - make_interval(secs => \(keepSeconds))", logger: logger)
         try await client.query(

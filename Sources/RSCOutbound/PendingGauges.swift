@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Metrics
 import PostgresNIO
+import RSCRetry
 import ServiceLifecycle
 
 /// Publishes, per company, how many LinkedIn records wait to be sent and how old the oldest **live** change
@@ -64,7 +65,7 @@ public struct PendingGauges: Service {
             """
             WITH minute AS (
                 SELECT company_id, sum(records)::int AS records FROM linkedin_usage
-                WHERE second > now() - make_interval(secs => \(quota.window.seconds))
+                WHERE second > now() - make_interval(secs => \(quota.window.timeInterval))
                 GROUP BY company_id
             ), today AS (
                 SELECT company_id, calls FROM linkedin_daily_calls WHERE day = (now() AT TIME ZONE 'UTC')::date

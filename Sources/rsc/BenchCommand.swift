@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import RSCRetry
 import Logging
 import RSCChangeEvents
 import RSCKafka
@@ -61,7 +62,7 @@ struct BenchCommand: AsyncParsableCommand {
                 for topic in ChangeTopic.allTopicNames {
                     kcatCount += try kcatConsume(brokers: stack.kafka.bootstrapServers, topic: topic)
                 }
-                let kcatSeconds = seconds(ContinuousClock.now - kcatStart)
+                let kcatSeconds = (ContinuousClock.now - kcatStart).timeInterval
                 say("kcat -C (the broker's limit, same events, one topic after another): \(kcatCount) messages in \(format(kcatSeconds)) s = \(Int(Double(kcatCount) / kcatSeconds)) msg/s")
 
                 let metricsPort = try FreePort.loopback()
@@ -99,13 +100,13 @@ struct BenchCommand: AsyncParsableCommand {
                 await admin.close()
                 let drainedAt = ContinuousClock.now
                 guard let consumedAt else { throw ValidationError("rsc-outbound did not consume the events within 15 minutes") }
-                let consumeSeconds = seconds(consumedAt - started)
+                let consumeSeconds = (consumedAt - started).timeInterval
                 say("rsc-outbound consumed, validated and stored them (lag 0): \(format(consumeSeconds)) s after start, start-up and group join included")
                 if let flowing, flowing.lag > 0 {
-                    let steadySeconds = seconds(consumedAt - flowing.at)
+                    let steadySeconds = (consumedAt - flowing.at).timeInterval
                     say("throughput once the group had joined: \(flowing.lag) events in \(format(steadySeconds)) s = \(Int(Double(flowing.lag) / steadySeconds)) events/s")
                 }
-                say("all LinkedIn records sent: \(format(seconds(drainedAt - started))) s after start")
+                say("all LinkedIn records sent: \(format((drainedAt - started).timeInterval)) s after start")
                 // The worker's own count: the simulator's request log keeps only the last 10,000 calls.
                 let metrics = await PrometheusText.fetch(port: metricsPort)
                 let calls = Int(PrometheusText.sum(metrics, "rsc_linkedin_calls_total"))
@@ -144,7 +145,7 @@ struct BenchCommand: AsyncParsableCommand {
                     }
                     try await group.waitForAll()
                 }
-                let publishSeconds = seconds(ContinuousClock.now - started)
+                let publishSeconds = (ContinuousClock.now - started).timeInterval
                 await producer.close()
                 let deadline = ContinuousClock.now + .seconds(120)
                 while try await stack.pending() > 0, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(250)) }
@@ -179,9 +180,6 @@ struct BenchCommand: AsyncParsableCommand {
             return Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "0") ?? 0
         }
 
-        func seconds(_ duration: Duration) -> Double {
-            Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-        }
 
         func format(_ value: Double) -> String { String(format: "%.1f", value) }
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import AsyncHTTPClient
 import Foundation
+import RSCRetry
 import NIOCore
 import PostgresNIO
 import RSCChangeEvents
@@ -202,7 +203,7 @@ struct BenchExport: AsyncParsableCommand {
             try? await http.shutdown()
             throw error
         }
-        let sendSeconds = Self.seconds(ContinuousClock.now - started)
+        let sendSeconds = (ContinuousClock.now - started).timeInterval
         try await http.shutdown()
         let counted = samples.filter { $0.index >= warmup }
         let latencies = counted.map { Self.milliseconds($0.latency) }.sorted()
@@ -220,7 +221,7 @@ struct BenchExport: AsyncParsableCommand {
             try await Task.sleep(for: .milliseconds(250))
             pending = try await pendingCount(stack)
         }
-        say("background processing of the \(total) pushes (each a LinkedIn lookup of an unknown export) finished \(Self.format(Self.seconds(ContinuousClock.now - drainStarted))) s after the last answer\(pending > 0 ? "; \(pending) still pending" : "")")
+        say("background processing of the \(total) pushes (each a LinkedIn lookup of an unknown export) finished \(Self.format((ContinuousClock.now - drainStarted).timeInterval)) s after the last answer\(pending > 0 ? "; \(pending) still pending" : "")")
     }
 
     struct Sample: Sendable {
@@ -243,11 +244,7 @@ struct BenchExport: AsyncParsableCommand {
         return sorted[min(max(rank, 1), sorted.count) - 1]
     }
 
-    static func milliseconds(_ duration: Duration) -> Double { seconds(duration) * 1_000 }
-
-    static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-    }
+    static func milliseconds(_ duration: Duration) -> Double { duration.timeInterval * 1_000 }
 
     static func ms(_ value: Double?) -> String { value.map { String(format: "%.1f ms", $0) } ?? "-" }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import RSCRetry
 import Logging
 import RSCChangeEvents
 import RSCKafka
@@ -78,17 +79,17 @@ struct BenchFirstSync: AsyncParsableCommand {
                     if record?["lastName"]?.stringValue == "Live \(sequence)" { break }
                     try await Task.sleep(for: .milliseconds(10))
                 }
-                latencies.append(seconds(ContinuousClock.now - sentAt))
-                samples.append((seconds(ContinuousClock.now - started), await held(stack, organization), try await stack.pending()))
+                latencies.append((ContinuousClock.now - sentAt).timeInterval)
+                samples.append(((ContinuousClock.now - started).timeInterval, await held(stack, organization), try await stack.pending()))
                 if ContinuousClock.now - lastReport >= .seconds(15) {
                     lastReport = ContinuousClock.now
-                    say("  \(Int(seconds(ContinuousClock.now - started))) s: LinkedIn holds \(await held(stack, organization)) history records; \(try await stack.pending()) pending")
+                    say("  \(Int((ContinuousClock.now - started).timeInterval)) s: LinkedIn holds \(await held(stack, organization)) history records; \(try await stack.pending()) pending")
                 }
                 if try await finished(stack) { done = true; break }
                 let next = sentAt + .milliseconds(liveEveryMilliseconds)
                 if ContinuousClock.now < next { try await Task.sleep(until: next) }
             }
-            let elapsed = seconds(ContinuousClock.now - started)
+            let elapsed = (ContinuousClock.now - started).timeInterval
             await producer.close()
             worker.interrupt()
             worker.waitUntilExit()
@@ -152,9 +153,6 @@ struct BenchFirstSync: AsyncParsableCommand {
         await stack.simulator.state.recordCounts(in: organization).values.reduce(0, +)
     }
 
-    func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-    }
 
     func format(_ value: Double) -> String { String(format: "%.1f", value) }
 

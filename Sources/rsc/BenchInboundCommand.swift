@@ -1,6 +1,7 @@
 import ArgumentParser
 import AsyncHTTPClient
 import Foundation
+import RSCRetry
 import Logging
 import PostgresNIO
 import RSCConfiguration
@@ -126,13 +127,13 @@ struct BenchInbound: AsyncParsableCommand {
                     try await group.waitForAll()
                 }
                 let elapsed = ContinuousClock.now - start
-                let perSecond = Double(companies) / elapsed.seconds
+                let perSecond = Double(companies) / elapsed.timeInterval
                 say("\n## \(label), concurrency \(concurrency) each: \(companies) companies in \(ms(elapsed)) ms → \(String(format: "%.1f", perSecond)) company polls/s → ~\(Int(perSecond * 7_200)) companies per 2-hour window")
             }
         }
     }
 
-    func ms(_ duration: Duration) -> String { String(format: "%.1f", duration.seconds * 1000) }
+    func ms(_ duration: Duration) -> String { String(format: "%.1f", duration.timeInterval * 1000) }
 
     func say(_ line: String) {
         FileHandle.standardOutput.write(Data((line + "\n").utf8))
@@ -146,6 +147,3 @@ final class BenchClock: Sendable {
     func advance(_ seconds: TimeInterval) { current.withLock { $0 = $0.addingTimeInterval(seconds) } }
 }
 
-extension Duration {
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
-}
