@@ -4,30 +4,19 @@ import PostgresNIO
 
 /// Which LinkedIn records a changed entity affects, marked dirty in the caller's transaction.
 ///
-/// A job feeds its posting and every application's `atsJobPostingName`; a candidate feeds its record and
-/// its applications (name and email are copied into each); an application feeds its record and "Rejected";
-/// a stage entered feeds its stage record; a stage rename every stage record naming it; an interview its
-/// feedback record; a comment its note.
-///
-/// What hangs under a candidate or an application (notes, stages, feedback) copies nothing from them, so a
-/// change to them leaves those records alone once they are on LinkedIn; the ones not sent yet — skipped while
-/// the candidate was not matched, or waiting for a job — are marked again, as they may now go.
+/// A job feeds its posting and every application's `atsJobPostingName`; a candidate feeds its record, its
+/// applications (name and email are copied into each) and what hangs under them; an application feeds its
+/// record, its stage records (one per stage entered, plus "Rejected") and what hangs under it; a stage
+/// rename feeds every stage record naming it; an interview its feedback record; a comment its note.
 enum DirtyMarking {
-    static func mark(
-        changed: [ChangedEntity], enteredStages: [EnteredStage], priority: Int16, connection: PostgresConnection, logger: Logger
-    ) async throws -> Int {
-        guard !changed.isEmpty || !enteredStages.isEmpty else { return 0 }
+    static func mark(changed: [ChangedEntity], priority: Int16, connection: PostgresConnection, logger: Logger) async throws -> Int {
+        guard !changed.isEmpty else { return 0 }
         let companies = changed.map(\.companyID), types = changed.map(\.type), ids = changed.map(\.id)
         let occurred = changed.map(\.occurredAt)
-        let stageCompanies = enteredStages.map(\.companyID), stageApplications = enteredStages.map(\.applicationID)
-        let stageIDs = enteredStages.map(\.stageID), stageOccurred = enteredStages.map(\.occurredAt)
         let rows = try await connection.query(
             """
             WITH changed(company_id, entity_type, entity_id, occurred_at) AS (
                 SELECT * FROM unnest(\(companies)::text[], \(types)::text[], \(ids)::text[], \(occurred)::timestamptz[])
-            ),
-            entered(company_id, application_id, stage_id, occurred_at) AS (
-                SELECT * FROM unnest(\(stageCompanies)::text[], \(stageApplications)::text[], \(stageIDs)::text[], \(stageOccurred)::timestamptz[])
             ),
             affected_applications(company_id, application_id, occurred_at) AS (
                 SELECT c.company_id, c.entity_id, c.occurred_at FROM changed c WHERE c.entity_type = 'job-applications'
@@ -49,8 +38,10 @@ enum DirtyMarking {
                 UNION ALL
                 SELECT company_id, 'application', '', application_id, occurred_at FROM affected_applications
                 UNION ALL
-                -- stages this batch saw entered (or entered earlier than known)
-                SELECT company_id, 'application_stage', application_id, stage_id, occurred_at FROM entered
+                -- stage records of affected applications
+                SELECT a.company_id, 'application_stage', a.application_id, s.stage_id, a.occurred_at
+                FROM affected_applications a
+                JOIN application_stage_entries s ON s.company_id = a.company_id AND s.application_id = a.application_id
                 UNION ALL
                 -- "Rejected": when the application is rejected (clearing an earlier one is covered below)
                 SELECT a.company_id, 'application_stage', a.application_id, 'rejected', a.occurred_at
@@ -58,18 +49,17 @@ enum DirtyMarking {
                 JOIN entity_states e ON e.company_id = a.company_id AND e.entity_type = 'job-applications' AND e.entity_id = a.application_id
                 WHERE e.attributes->>'rejected-at' IS NOT NULL
                 UNION ALL
-                -- what hangs under an affected application and is not on LinkedIn yet (notes, stages, feedback)
+                -- everything already known under an affected application (notes, stages, feedback)
                 SELECT r.company_id, r.resource, r.parent_id, r.record_id, a.occurred_at
                 FROM affected_applications a
                 JOIN linkedin_records r ON r.company_id = a.company_id AND r.parent_id = a.application_id
                  AND r.resource IN ('application_note', 'application_stage', 'interview_feedback')
-                WHERE r.state <> 'synced'
                 UNION ALL
-                -- notes under a changed candidate, not on LinkedIn yet
+                -- notes under a changed candidate
                 SELECT r.company_id, r.resource, r.parent_id, r.record_id, c.occurred_at
                 FROM changed c
                 JOIN linkedin_records r ON r.company_id = c.company_id AND r.parent_id = c.entity_id AND r.resource = 'candidate_note'
-                WHERE c.entity_type = 'candidates' AND r.state <> 'synced'
+                WHERE c.entity_type = 'candidates'
                 UNION ALL
                 -- a renamed stage: every application that entered it
                 SELECT c.company_id, 'application_stage', s.application_id, s.stage_id, c.occurred_at

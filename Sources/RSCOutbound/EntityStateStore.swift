@@ -33,10 +33,9 @@ public struct EntityStateStore: Sendable {
                 let start = clock.now
                 let changed = try await upsertStates(events, connection)
                 let upserted = clock.now
-                let entered = try await recordStageEntries(events, connection)
+                try await recordStageEntries(events, connection)
                 let staged = clock.now
-                let marked = try await DirtyMarking.mark(
-                    changed: changed, enteredStages: entered, priority: priority, connection: connection, logger: logger)
+                let marked = try await DirtyMarking.mark(changed: changed, priority: priority, connection: connection, logger: logger)
                 logger.trace("store steps", metadata: [
                     "upsertMs": "\((upserted - start).milliseconds)", "stagesMs": "\((staged - upserted).milliseconds)",
                     "markMs": "\((clock.now - staged).milliseconds)",
@@ -88,11 +87,9 @@ public struct EntityStateStore: Sendable {
         return changed
     }
 
-    /// Every stage an application is seen in counts as entered, from stale events too. Returns the entries
-    /// this batch added or moved earlier: their stage records are what changed.
-    func recordStageEntries(_ events: [ChangeEvent], _ connection: PostgresConnection) async throws -> [EnteredStage] {
+    /// Every stage an application is seen in counts as entered, from stale events too.
+    func recordStageEntries(_ events: [ChangeEvent], _ connection: PostgresConnection) async throws {
         var companies: [String] = [], applications: [String] = [], stages: [String] = [], entered: [Date] = []
-        var occurred: [ApplicationKey: Date] = [:]
         for event in events where event.data.type == "job-applications" && !event.isDestroy {
             guard let stage = event.data.relationships["stage"]?["data"]?["id"]?.stringValue else { continue }
             companies.append(event.companyID)
@@ -100,42 +97,19 @@ public struct EntityStateStore: Sendable {
             stages.append(stage)
             let changedAt = event.data.attributes["changed-stage-at"]?.stringValue.flatMap(RFC3339.parse)
             entered.append(changedAt ?? event.data.attributes["created-at"]?.stringValue.flatMap(RFC3339.parse) ?? event.occurredAt)
-            let key = ApplicationKey(company: event.companyID, application: event.data.id)
-            occurred[key] = min(occurred[key] ?? event.occurredAt, event.occurredAt)
         }
-        guard !companies.isEmpty else { return [] }
-        let rows = try await connection.query(
+        guard !companies.isEmpty else { return }
+        try await connection.query(
             """
             INSERT INTO application_stage_entries (company_id, application_id, stage_id, entered_at)
             SELECT c, a, s, min(e) FROM unnest(\(companies)::text[], \(applications)::text[], \(stages)::text[], \(entered)::timestamptz[])
                 AS u(c, a, s, e) GROUP BY c, a, s
             ON CONFLICT (company_id, application_id, stage_id) DO UPDATE
-            SET entered_at = EXCLUDED.entered_at
-            WHERE EXCLUDED.entered_at < application_stage_entries.entered_at
-            RETURNING company_id, application_id, stage_id
+            SET entered_at = LEAST(application_stage_entries.entered_at, EXCLUDED.entered_at)
             """,
             logger: logger
         )
-        var changed: [EnteredStage] = []
-        for try await (company, application, stage) in rows.decode((String, String, String).self) {
-            let at = occurred[ApplicationKey(company: company, application: application)] ?? events[0].occurredAt
-            changed.append(EnteredStage(companyID: company, applicationID: application, stageID: stage, occurredAt: at))
-        }
-        return changed
     }
-}
-
-/// A stage entry a batch added (or found to have been entered earlier).
-struct EnteredStage: Sendable {
-    var companyID: String
-    var applicationID: String
-    var stageID: String
-    var occurredAt: Date
-}
-
-struct ApplicationKey: Hashable {
-    var company: String
-    var application: String
 }
 
 /// An entity whose stored state a batch changed.

@@ -80,76 +80,22 @@ struct LinkedInSyncTests {
         }
     }
 
-    @Test("a candidate without email is not matched, with the reason, and nothing of it is sent — until the email arrives, then all of it is")
+    @Test("a candidate without email is not matched, with the reason, and nothing of it is sent")
     func notMatched() async throws {
         try await SyncHarness.run { harness in
             let events = EventFactory()
-            try await harness.apply([
-                events.job("j-1"), events.candidate("c-1", email: nil), events.stage("s-1", name: "Inbox", job: "j-1"),
-                events.application("a-1", candidate: "c-1", job: "j-1", stage: "s-1"),
-                events.comment("m-1", candidate: "c-1", application: "a-1"), events.comment("m-2", candidate: "c-1", application: nil),
-                events.interview("i-1", candidate: "c-1", application: "a-1"),
-            ])
+            try await harness.apply([events.job("j-1"), events.candidate("c-1", email: nil), events.application("a-1", candidate: "c-1", job: "j-1", stage: "s-1")])
             try await harness.drain()
             #expect(await harness.held(.atsCandidates).isEmpty)
             #expect(await harness.held(.atsApplications).isEmpty)
             let state = try await harness.state("candidate", "c-1")
             #expect(state?.0 == "not_matched")
             #expect(state?.1 == "not matched: missing email")
-            #expect(try await harness.state("application_stage", "s-1", parent: "a-1")?.0 == "skipped")
-            // Adding the email later sends the candidate, its application and everything under them.
+            // Adding the email later sends the candidate and its application.
             try await harness.apply([events.candidate("c-1", email: "late@example.com")])
             try await harness.drain()
             #expect(await harness.held(.atsCandidates).count == 1)
             #expect(await harness.held(.atsApplications).count == 1)
-            #expect(await harness.held(.atsApplicationStages).count == 1)
-            #expect(await harness.held(.atsApplicationNotes).count == 1)
-            #expect(await harness.held(.atsCandidateNotes).count == 1)
-            #expect(await harness.held(.atsApplicationInterviewFeedback).count == 1)
-        }
-    }
-
-    @Test("a candidate's change re-sends the candidate and its applications, not the stages, notes and feedback already on LinkedIn")
-    func candidateChangeLeavesSubRecords() async throws {
-        try await SyncHarness.run { harness in
-            let events = EventFactory()
-            try await harness.apply([
-                events.job("j-1"), events.candidate("c-1"), events.stage("s-1", name: "Inbox", job: "j-1"),
-                events.application("a-1", candidate: "c-1", job: "j-1", stage: "s-1"),
-                events.comment("m-1", candidate: "c-1", application: "a-1"), events.comment("m-2", candidate: "c-1", application: nil),
-                events.interview("i-1", candidate: "c-1", application: "a-1"),
-            ])
-            try await harness.drain()
-            let callsBefore = await harness.simulator.state.requestLog().count
-            try await harness.apply([events.candidate("c-1", last: "Lindqvist-Berg")])
-            let marked = try await harness.client.query(
-                "SELECT resource FROM linkedin_records WHERE company_id = '1842' AND dirty ORDER BY resource", logger: harness.logger
-            ).decode(String.self).reduce(into: [String]()) { $0.append($1) }
-            #expect(marked == ["application", "candidate"])
-            try await harness.drain()
-            let paths = await harness.simulator.state.requestLog().dropFirst(callsBefore).filter { $0.method == "PUT" }.map(\.path)
-            #expect(paths.sorted() == ["/v2/atsApplications", "/v2/atsCandidates"], "calls: \(paths)")
-            #expect(await harness.held(.atsApplications).values.first?["lastName"]?.stringValue == "Lindqvist-Berg")
-        }
-    }
-
-    @Test("a late event that shows an application entered a stage earlier sends that stage record, though the event is stale")
-    func staleEventStageEntry() async throws {
-        try await SyncHarness.run { harness in
-            let events = EventFactory()
-            let early = events.application("a-1", candidate: "c-1", job: "j-1", stage: "s-1", changedAt: "2026-10-04T08:00:00Z")
-            try await harness.apply([
-                events.job("j-1"), events.candidate("c-1"), events.stage("s-1", name: "Inbox", job: "j-1"),
-                events.stage("s-2", name: "Phone screen", job: "j-1"),
-                events.application("a-1", candidate: "c-1", job: "j-1", stage: "s-2"),
-            ])
-            try await harness.drain()
-            #expect(await harness.held(.atsApplicationStages).count == 1)
-            try await harness.apply([early])  // an older version: the application's state stays, the stage entered is history
-            try await harness.drain()
-            let stages = await harness.held(.atsApplicationStages)
-            #expect(stages.count == 2)
-            #expect(Set(stages.values.compactMap { $0["stage"]?.stringValue }) == ["Inbox", "Phone screen"])
         }
     }
 
