@@ -63,19 +63,25 @@ extension Duration {
 
 /// Forwards one librdkafka log line to swift-log; librdkafka's syslog levels map onto Logger's.
 func forwardLibrdkafkaLog(to logger: Logger, level: Int32, facility: UnsafePointer<CChar>?, text: UnsafePointer<CChar>?) {
-    let swiftLevel: Logger.Level
-    switch level {
-    case ...2: swiftLevel = .critical
-    case 3: swiftLevel = .error
-    case 4: swiftLevel = .warning
-    case 5: swiftLevel = .notice
-    case 6: swiftLevel = .info
-    default: swiftLevel = .debug
-    }
-    guard logger.logLevel <= swiftLevel else { return }
     let facility = facility.map { String(cString: $0) } ?? ""
     let text = text.map { String(cString: $0) } ?? ""
+    let swiftLevel = librdkafkaLogLevel(syslogLevel: level, facility: facility, text: text)
+    guard logger.logLevel <= swiftLevel else { return }
     logger.log(level: swiftLevel, "\(text)", metadata: ["librdkafka.facility": "\(facility)"])
+}
+
+/// librdkafka's syslog level as ours. One `KAFKA_PROPERTIES` feeds every client, so a producer or the admin
+/// client being told a consumer setting (or the other way round) is expected: that warning is debug here.
+func librdkafkaLogLevel(syslogLevel level: Int32, facility: String, text: String) -> Logger.Level {
+    if facility == "CONFWARN", text.contains(" property and will be ignored by this ") { return .debug }
+    switch level {
+    case ...2: return .critical
+    case 3: return .error
+    case 4: return .warning
+    case 5: return .notice
+    case 6: return .info
+    default: return .debug
+    }
 }
 
 /// Reports an error librdkafka raised outside any call of ours (broker down, fatal state, ...).
