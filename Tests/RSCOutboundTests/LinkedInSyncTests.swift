@@ -80,22 +80,32 @@ struct LinkedInSyncTests {
         }
     }
 
-    @Test("a candidate without email is not matched, with the reason, and nothing of it is sent")
+    @Test("a candidate without email is not matched, with the reason, and nothing of it is sent — until the email arrives, then all of it is")
     func notMatched() async throws {
         try await SyncHarness.run { harness in
             let events = EventFactory()
-            try await harness.apply([events.job("j-1"), events.candidate("c-1", email: nil), events.application("a-1", candidate: "c-1", job: "j-1", stage: "s-1")])
+            try await harness.apply([
+                events.job("j-1"), events.candidate("c-1", email: nil), events.stage("s-1", name: "Inbox", job: "j-1"),
+                events.application("a-1", candidate: "c-1", job: "j-1", stage: "s-1"),
+                events.comment("m-1", candidate: "c-1", application: "a-1"), events.comment("m-2", candidate: "c-1", application: nil),
+                events.interview("i-1", candidate: "c-1", application: "a-1"),
+            ])
             try await harness.drain()
             #expect(await harness.held(.atsCandidates).isEmpty)
             #expect(await harness.held(.atsApplications).isEmpty)
             let state = try await harness.state("candidate", "c-1")
             #expect(state?.0 == "not_matched")
             #expect(state?.1 == "not matched: missing email")
-            // Adding the email later sends the candidate and its application.
+            #expect(try await harness.state("application_stage", "s-1", parent: "a-1")?.0 == "skipped")
+            // Adding the email later sends the candidate, its application and everything under them.
             try await harness.apply([events.candidate("c-1", email: "late@example.com")])
             try await harness.drain()
             #expect(await harness.held(.atsCandidates).count == 1)
             #expect(await harness.held(.atsApplications).count == 1)
+            #expect(await harness.held(.atsApplicationStages).count == 1)
+            #expect(await harness.held(.atsApplicationNotes).count == 1)
+            #expect(await harness.held(.atsCandidateNotes).count == 1)
+            #expect(await harness.held(.atsApplicationInterviewFeedback).count == 1)
         }
     }
 
