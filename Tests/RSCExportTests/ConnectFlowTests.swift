@@ -112,7 +112,6 @@ struct ConnectFlowTests {
             try await harness.postgres.query(
                 "INSERT INTO linkedin_usage (company_id, second, records) VALUES ('1842', date_trunc('second', now()) - interval '1 minute', 600)",
                 logger: harness.logger)
-            let before = Date()
             let answer = try await harness.call(.GET, "/companies/1842/rsc/status")
             #expect(answer.status == 200)
             let firstSync = try #require(answer.json["firstSync"] as? [String: Any])
@@ -123,9 +122,11 @@ struct ConnectFlowTests {
                 ($0["resource"] as? String ?? "", $0["waitingToSend"] as? Int ?? -1)
             })
             #expect(waiting == ["users": 0, "jobs": 0, "stages": 0, "candidates": 3, "job-applications": 6, "interviews": 0, "notes": 1])
-            // 10 records at 120 a minute: about five seconds from now.
+            // 10 records at 120 a minute: five seconds after the service's (the harness's) clock; the answer
+            // carries whole seconds.
             let finish = try #require((firstSync["estimatedFinishAt"] as? String).flatMap { try? Date($0, strategy: .iso8601) })
-            #expect(finish > before.addingTimeInterval(3) && finish < Date().addingTimeInterval(7), "estimated finish \(finish)")
+            let expected = harness.clock.now().addingTimeInterval(5)
+            #expect(finish <= expected && finish > expected.addingTimeInterval(-1), "estimated finish \(finish), expected \(expected)")
             #expect((answer.json["liveSync"] as? [String: Any])?["pendingRecords"] as? Int == 1, "live health counts the live change only")
         }
     }
