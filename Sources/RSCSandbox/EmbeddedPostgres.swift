@@ -13,15 +13,18 @@ public final class EmbeddedPostgres: Sendable {
     public let url: String
     private let server: Process
     private let binaries: URL
+    /// The server's log: in `directory`, or where `RSC_SANDBOX_POSTGRES_LOG` says.
+    private let logFile: URL
 
     public static let username = "rsc"
     public static let database = "rsc"
 
-    private init(port: Int, directory: URL, server: Process, binaries: URL) {
+    private init(port: Int, directory: URL, server: Process, binaries: URL, logFile: URL) {
         self.port = port
         self.directory = directory
         self.server = server
         self.binaries = binaries
+        self.logFile = logFile
         self.url = "postgres://\(Self.username)@127.0.0.1:\(port)/\(Self.database)"
     }
 
@@ -56,7 +59,7 @@ public final class EmbeddedPostgres: Sendable {
             ] + extraSettings,
             log: serverLog
         )
-        let instance = EmbeddedPostgres(port: port, directory: directory, server: server, binaries: binaries)
+        let instance = EmbeddedPostgres(port: port, directory: directory, server: server, binaries: binaries, logFile: serverLog)
         do {
             try await instance.waitUntilReady()
             try runAs.run(
@@ -98,7 +101,8 @@ public final class EmbeddedPostgres: Sendable {
     }
 
     func serverLog() -> String {
-        (try? String(contentsOf: directory.appendingPathComponent("server.log"), encoding: .utf8))?.suffix(2_000).description ?? ""
+        // A bad RSC_SANDBOX_POSTGRES_SETTINGS value ends here: the log's tail names it.
+        (try? String(contentsOf: logFile, encoding: .utf8))?.suffix(2_000).description ?? ""
     }
 
     static func locateBinaries() throws -> URL {
