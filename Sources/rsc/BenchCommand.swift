@@ -128,6 +128,19 @@ struct BenchCommand: AsyncParsableCommand {
                 defer { if worker.isRunning { worker.terminate() } }
                 try await Task.sleep(for: .seconds(8))  // the group join, so latency measures steady state
                 let producer = try KafkaProducer(configuration: .init(bootstrapServers: stack.kafka.bootstrapServers), logger: logger)
+                // Where a backlog builds (the consumer's lag or the sender's dirty records), every 5 s.
+                let sampler = Task {
+                    let admin = try KafkaAdmin(bootstrapServers: stack.kafka.bootstrapServers, logger: logger)
+                    defer { Task { await admin.close() } }
+                    let begun = ContinuousClock.now
+                    while !Task.isCancelled {
+                        try await Task.sleep(for: .seconds(5))
+                        let lag = try await admin.consumerGroupLag(groupID: "rsc-outbound", topics: ChangeTopic.allTopicNames).reduce(0) { $0 + $1.lag }
+                        let pending = try await stack.pending()
+                        say("  t=\(Int((ContinuousClock.now - begun).timeInterval)) s: consumer lag \(lag) events, dirty LinkedIn records \(pending)")
+                    }
+                }
+                defer { sampler.cancel() }
                 var generator = ChangeGenerator(companies: ids, seed: 2)
                 let total = steadyRate * steadySeconds
                 let started = ContinuousClock.now
