@@ -34,16 +34,23 @@ struct SyncRecordStore: Sendable {
 
     /// Companies with due work, live work first; parked companies only once their pause is over.
     func companiesWithWork(limit: Int) async throws -> [String] {
+        // One probe per sendable company into the partial `dirty` index (its first due record), not an
+        // aggregate over every dirty record: the sender asks this ten times a second, whatever the backlog.
         let rows = try await client.query(
             """
-            SELECT r.company_id FROM linkedin_records r
-            JOIN companies c ON c.company_id = r.company_id
-            -- due work, or job postings whose LinkedIn task is still to be read
-            WHERE ((r.dirty AND r.next_attempt_at <= now()) OR (r.job_task_id IS NOT NULL AND NOT r.dirty))
-              AND c.status IN ('active', 'parked') AND c.organization_urn IS NOT NULL AND c.linkedin_client_id IS NOT NULL
+            SELECT c.company_id FROM companies c
+            LEFT JOIN LATERAL (
+                SELECT r.priority, r.dirty_since FROM linkedin_records r
+                WHERE r.company_id = c.company_id AND r.dirty AND r.next_attempt_at <= now()
+                ORDER BY r.priority, r.dirty_since
+                LIMIT 1
+            ) due ON true
+            WHERE c.status IN ('active', 'parked') AND c.organization_urn IS NOT NULL AND c.linkedin_client_id IS NOT NULL
               AND (c.parked_until IS NULL OR c.parked_until <= now())
-            GROUP BY r.company_id
-            ORDER BY min(r.priority), min(r.dirty_since)
+              -- due work, or job postings whose LinkedIn task is still to be read
+              AND (due.priority IS NOT NULL OR EXISTS (
+                  SELECT 1 FROM linkedin_records t WHERE t.company_id = c.company_id AND t.job_task_id IS NOT NULL AND NOT t.dirty))
+            ORDER BY coalesce(due.priority, 0), due.dirty_since NULLS LAST
             LIMIT \(limit)
             """,
             logger: logger
@@ -255,22 +262,24 @@ struct SyncRecordStore: Sendable {
     /// LinkedIn deleted these with their parent: forget that it holds them.
     func markCascadeDeleted(company: String, candidates: [String], applications: [String]) async throws {
         guard !candidates.isEmpty || !applications.isEmpty else { return }
+        // The gone applications as one array, so each branch below is an index lookup (parent_id through
+        // `linkedin_records_children`, applications through the primary key), not a pass over the company.
         try await client.query(
             """
-            WITH gone_applications AS (
-                SELECT record_id AS application_id FROM linkedin_records
-                WHERE company_id = \(company) AND resource = 'application' AND record_id IN (
-                    SELECT e.entity_id FROM entity_states e
+            WITH gone AS (
+                SELECT coalesce(array_agg(application_id), '{}') AS applications FROM (
+                    SELECT e.entity_id AS application_id FROM entity_states e
                     WHERE e.company_id = \(company) AND e.entity_type = 'job-applications'
-                      AND e.relationships->'candidate'->'data'->>'id' = ANY(\(candidates)))
-                UNION SELECT unnest(\(applications)::text[])
+                      AND e.relationships->'candidate'->'data'->>'id' = ANY(\(candidates))
+                    UNION SELECT unnest(\(applications)::text[])
+                ) a
             )
-            UPDATE linkedin_records SET synced_hash = NULL, state = CASE WHEN dirty THEN state ELSE 'deleted' END, updated_at = now()
-            WHERE company_id = \(company) AND synced_hash IS NOT NULL AND (
-                (resource = 'candidate_note' AND parent_id = ANY(\(candidates)))
-                OR (resource = 'application' AND record_id IN (SELECT application_id FROM gone_applications))
-                OR (resource IN ('application_note', 'application_stage', 'interview_feedback')
-                    AND parent_id IN (SELECT application_id FROM gone_applications)))
+            UPDATE linkedin_records r SET synced_hash = NULL, state = CASE WHEN r.dirty THEN r.state ELSE 'deleted' END, updated_at = now()
+            WHERE r.company_id = \(company) AND r.synced_hash IS NOT NULL AND (
+                (r.resource = 'candidate_note' AND r.parent_id = ANY(\(candidates)))
+                OR (r.resource = 'application' AND r.parent_id = '' AND r.record_id = ANY((SELECT applications FROM gone)::text[]))
+                OR (r.resource IN ('application_note', 'application_stage', 'interview_feedback')
+                    AND r.parent_id = ANY((SELECT applications FROM gone)::text[])))
             """,
             logger: logger
         )

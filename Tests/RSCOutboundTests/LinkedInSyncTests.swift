@@ -124,6 +124,12 @@ struct LinkedInSyncTests {
             #expect(await harness.held(.atsApplications).isEmpty)
             #expect(await harness.held(.atsApplicationNotes).isEmpty)
             #expect(await harness.simulator.state.requestLog().filter { $0.method == "DELETE" }.count == 1)
+            // What went with the candidate is known to be gone (else a later change would be judged "unchanged").
+            let held = try await harness.client.query(
+                "SELECT resource FROM linkedin_records WHERE company_id = '1842' AND synced_hash IS NOT NULL AND resource <> 'job_posting'",
+                logger: harness.logger
+            ).decode(String.self).reduce(into: []) { $0.append($1) }
+            #expect(held.isEmpty, "still believed on LinkedIn: \(held)")
         }
     }
 
