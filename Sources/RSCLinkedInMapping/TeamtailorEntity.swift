@@ -19,10 +19,14 @@ public struct TeamtailorEntity: Sendable, Equatable {
 
     /// A non-empty trimmed string attribute, else nil ("a missing optional key means null").
     public func text(_ key: String) -> String? {
-        guard let value = attributes[key]?.stringValue?.trimmingCharacters(in: .whitespacesAndNewlines), !value.isEmpty else {
+        guard let raw = attributes[key]?.stringValue, let first = raw.unicodeScalars.first, let last = raw.unicodeScalars.last else {
             return nil
         }
-        return value
+        // Most values have nothing to trim; Foundation's trimming costs the same either way and runs for
+        // every field of every record planned.
+        if !first.properties.isWhitespace && !last.properties.isWhitespace { return raw }
+        let value = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        return value.isEmpty ? nil : value
     }
 
     public func flag(_ key: String) -> Bool { attributes[key]?.boolValue ?? false }

@@ -35,6 +35,21 @@ struct LinkedInRecordBuilderTests {
         #expect(reason.contains("not matched"))
     }
 
+    @Test("text fields are trimmed of Unicode whitespace at either end, and left alone when there is none")
+    func textTrimming() {
+        let entity = TeamtailorEntity(type: "candidates", id: "c-1", attributes: [
+            "padded": .string("\u{3000} Åsa\n"), "inner": .string("Anna  Maria"), "blank": .string("\u{2003}\t"),
+            "empty": .string(""), "trailing": .string("Öberg\u{A0}"), "number": .number(3),
+        ])
+        #expect(entity.text("padded") == "Åsa")
+        #expect(entity.text("inner") == "Anna  Maria")
+        #expect(entity.text("trailing") == "Öberg")
+        #expect(entity.text("blank") == nil)
+        #expect(entity.text("empty") == nil)
+        #expect(entity.text("number") == nil)
+        #expect(entity.text("missing") == nil)
+    }
+
     @Test("job availability: private when the company says so, or the job is internal or unlisted")
     func availability() {
         let key = LinkedInRecordKey(.jobPosting, "j-7")
