@@ -47,7 +47,7 @@ public struct Disconnection: Service {
                 if finished == nil { try? await cancelWhenGracefulShutdown { try await Task.sleep(for: idlePoll) } }
             } catch {
                 failures += 1
-                logger.error("disconnect round failed; retrying", metadata: ["error": "\(String(describing: error))"])
+                logger.error("disconnect round failed; retrying", metadata: ["error": "\(loggable(error))"])
                 let delay = backoff.delay(attempt: failures)
                 try? await cancelWhenGracefulShutdown { try await Task.sleep(for: delay) }
             }

@@ -69,7 +69,7 @@ public struct NotificationProcessor: Service {
                     do {
                         claimed = try await store.claimDue(now: now(), limit: free, claimDuration: settings.claimDuration)
                     } catch {
-                        logger.error("claiming notifications failed", metadata: ["error": "\(String(describing: error))"])
+                        logger.error("claiming notifications failed", metadata: ["error": "\(loggable(error))"])
                     }
                 }
                 for stored in claimed {

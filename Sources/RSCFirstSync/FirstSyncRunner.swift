@@ -55,7 +55,7 @@ public struct FirstSyncRunner: Service {
                 if !worked { try? await cancelWhenGracefulShutdown { try await Task.sleep(for: settings.idlePoll) } }
             } catch {
                 failures += 1
-                logger.error("first sync round failed", metadata: ["error": "\(String(describing: error))"])
+                logger.error("first sync round failed", metadata: ["error": "\(loggable(error))"])
                 let delay = settings.backoff.delay(attempt: failures)
                 try? await cancelWhenGracefulShutdown { try await Task.sleep(for: delay) }
             }

@@ -104,7 +104,7 @@ public struct InboundPoller: Service {
             do {
                 polled = try await pollDue()
             } catch {
-                logger.error("could not look for due companies; will look again", metadata: ["error": "\(String(describing: error))"])
+                logger.error("could not look for due companies; will look again", metadata: ["error": "\(loggable(error))"])
             }
             if polled == 0 { try? await cancelWhenGracefulShutdown { try await Task.sleep(for: settings.idlePoll) } }
         }
@@ -142,7 +142,7 @@ public struct InboundPoller: Service {
             try await schedule.finish(company: company, owner: owner, outcome: report.outcome, error: report.error, now: finished, nextPollAt: next)
         } catch {
             logger.error("could not record the end of a poll; the lease expires and the company is polled again", metadata: [
-                "company": "\(company)", "error": "\(String(describing: error))",
+                "company": "\(company)", "error": "\(loggable(error))",
             ])
         }
         return report

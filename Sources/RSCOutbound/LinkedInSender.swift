@@ -56,7 +56,7 @@ public struct LinkedInSender: Service {
                     do {
                         try await sender.quota.prune()
                     } catch {
-                        logger.warning("could not prune old quota usage; trying again later", metadata: ["error": "\(String(describing: error))"])
+                        logger.warning("could not prune old quota usage; trying again later", metadata: ["error": "\(loggable(error))"])
                     }
                 }
                 var started = 0
@@ -72,7 +72,7 @@ public struct LinkedInSender: Service {
                         group.addTask { await drain(company, busy: busy) }
                     }
                 } catch {
-                    logger.error("could not look for due work", metadata: ["error": "\(String(describing: error))"])
+                    logger.error("could not look for due work", metadata: ["error": "\(loggable(error))"])
                 }
                 if started == 0 { try? await Task.sleep(for: settings.idlePoll) }
             }
@@ -100,7 +100,7 @@ public struct LinkedInSender: Service {
         } catch is CancellationError {
             logger.info("send round abandoned for shutdown", metadata: ["company": "\(company)"])
         } catch {
-            logger.error("send round failed", metadata: ["company": "\(company)", "error": "\(String(describing: error))"])
+            logger.error("send round failed", metadata: ["company": "\(company)", "error": "\(loggable(error))"])
             until = Date().addingTimeInterval(5)
         }
         try? await store.release(company: company, owner: owner)

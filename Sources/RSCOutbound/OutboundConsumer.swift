@@ -5,6 +5,7 @@ import PostgresNIO
 import RSCChangeEvents
 import RSCKafka
 import RSCRetry
+import RSCStore
 import ServiceLifecycle
 
 /// The outbound worker's consume loop: poll a batch → read each message (dead-letter the bad ones) →
@@ -131,7 +132,7 @@ public struct OutboundConsumer: Service {
                 let delay = settings.retryBackoff.delay(attempt: attempt)
                 logger.error(
                     "batch not stored; retrying",
-                    metadata: ["error": "\(String(describing: error))", "attempt": "\(attempt)", "retryInMs": "\(delay.milliseconds)"]
+                    metadata: ["error": "\(loggable(error))", "attempt": "\(attempt)", "retryInMs": "\(delay.milliseconds)"]
                 )
                 if Task.isShuttingDownGracefully { return false }
                 do {

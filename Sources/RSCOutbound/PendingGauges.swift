@@ -3,6 +3,7 @@ import Logging
 import Metrics
 import PostgresNIO
 import RSCRetry
+import RSCStore
 import ServiceLifecycle
 
 /// Publishes, per company, how many LinkedIn records wait to be sent and how old the oldest **live** change
@@ -50,7 +51,7 @@ public struct PendingGauges: Service {
                 reported = current
                 try await reportCompaniesAndQuota()
             } catch {
-                logger.warning("could not read pending records for metrics", metadata: ["error": "\(String(describing: error))"])
+                logger.warning("could not read pending records for metrics", metadata: ["error": "\(loggable(error))"])
             }
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
         }

@@ -88,7 +88,7 @@ public enum WorkerRuntime {
         } catch let error as ConfigurationError {
             exitWithConfigurationError(error)
         } catch {
-            logger.critical("worker failed", metadata: ["error": "\(String(describing: error))"])
+            logger.critical("worker failed", metadata: ["error": "\(loggable(error))"])
             exit(1)
         }
     }
