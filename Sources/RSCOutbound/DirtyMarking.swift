@@ -84,6 +84,8 @@ enum DirtyMarking {
             INSERT INTO linkedin_records (company_id, resource, parent_id, record_id, dirty, dirty_since, change_occurred_at, priority)
             SELECT company_id, resource, parent_id, record_id, true, now(), min(occurred_at), \(priority)::int2
             FROM keys GROUP BY company_id, resource, parent_id, record_id
+            -- Rows are locked in key order, as the sender's outcome update locks them: no deadlock between the two.
+            ORDER BY company_id, resource, parent_id, record_id
             ON CONFLICT (company_id, resource, parent_id, record_id) DO UPDATE
             SET dirty = true,
                 change_seq = linkedin_records.change_seq + 1,

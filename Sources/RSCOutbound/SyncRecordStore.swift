@@ -3,6 +3,7 @@ import Logging
 import PostgresNIO
 import RSCChangeEvents
 import RSCLinkedInMapping
+import RSCStore
 
 /// One dirty LinkedIn record as the sender loads it.
 struct DirtyRecord: Sendable {
@@ -219,44 +220,60 @@ struct SyncRecordStore: Sendable {
             taskIDs.append(task ?? "")
             pendingHashes.append(pending ?? "")
         }
-        try await client.query(
-            """
-            UPDATE linkedin_records r SET
-                state = u.state,
-                state_reason = NULLIF(u.reason, ''),
-                synced_hash = CASE WHEN u.keep_hash THEN r.synced_hash ELSE NULLIF(u.hash, '') END,
-                waiting_on = NULLIF(u.waiting_on, ''),
-                job_task_id = NULLIF(u.task_id, ''),
-                pending_hash = NULLIF(u.pending_hash, ''),
-                last_synced_at = CASE WHEN u.state IN ('synced', 'deleted') THEN now() ELSE r.last_synced_at END,
-                -- Retry later: stays dirty with a delay. Otherwise done, unless marked again meanwhile.
-                dirty = CASE WHEN u.retry_ms >= 0 THEN true ELSE r.change_seq <> u.seq END,
-                attempts = CASE WHEN u.retry_ms >= 0 THEN r.attempts + 1 ELSE 0 END,
-                next_attempt_at = CASE WHEN u.retry_ms >= 0 THEN now() + make_interval(secs => u.retry_ms / 1000.0) ELSE now() END,
-                dirty_since = CASE WHEN u.retry_ms >= 0 OR r.change_seq <> u.seq THEN r.dirty_since ELSE NULL END,
-                change_occurred_at = CASE WHEN u.retry_ms >= 0 OR r.change_seq <> u.seq THEN r.change_occurred_at ELSE NULL END,
-                updated_at = now()
-            FROM unnest(\(resources)::text[], \(parents)::text[], \(ids)::text[], \(seqs)::int8[], \(states)::text[],
-                        \(reasons)::text[], \(hashes)::text[], \(keepHash)::bool[], \(waitingOn)::text[], \(retryMs)::int8[],
-                        \(taskIDs)::text[], \(pendingHashes)::text[])
-                AS u(resource, parent_id, record_id, seq, state, reason, hash, keep_hash, waiting_on, retry_ms, task_id, pending_hash)
-            WHERE r.company_id = \(company) AND r.resource = u.resource AND r.parent_id = u.parent_id AND r.record_id = u.record_id
-            """,
-            logger: logger
-        )
+        // Rows are locked in key order first, as the consumer's marking locks them: without it, the two
+        // deadlocked under load and PostgreSQL's one-second deadlock timeout stalled both.
+        try await retryingConcurrencyConflicts {
+            try await client.query(
+                """
+                WITH u AS (
+                    SELECT * FROM unnest(\(resources)::text[], \(parents)::text[], \(ids)::text[], \(seqs)::int8[], \(states)::text[],
+                                         \(reasons)::text[], \(hashes)::text[], \(keepHash)::bool[], \(waitingOn)::text[], \(retryMs)::int8[],
+                                         \(taskIDs)::text[], \(pendingHashes)::text[])
+                        AS u(resource, parent_id, record_id, seq, state, reason, hash, keep_hash, waiting_on, retry_ms, task_id, pending_hash)
+                ),
+                locked AS (
+                    SELECT r.resource, r.parent_id, r.record_id FROM linkedin_records r
+                    JOIN u ON r.resource = u.resource AND r.parent_id = u.parent_id AND r.record_id = u.record_id
+                    WHERE r.company_id = \(company)
+                    ORDER BY r.resource, r.parent_id, r.record_id
+                    FOR UPDATE OF r
+                )
+                UPDATE linkedin_records r SET
+                    state = u.state,
+                    state_reason = NULLIF(u.reason, ''),
+                    synced_hash = CASE WHEN u.keep_hash THEN r.synced_hash ELSE NULLIF(u.hash, '') END,
+                    waiting_on = NULLIF(u.waiting_on, ''),
+                    job_task_id = NULLIF(u.task_id, ''),
+                    pending_hash = NULLIF(u.pending_hash, ''),
+                    last_synced_at = CASE WHEN u.state IN ('synced', 'deleted') THEN now() ELSE r.last_synced_at END,
+                    -- Retry later: stays dirty with a delay. Otherwise done, unless marked again meanwhile.
+                    dirty = CASE WHEN u.retry_ms >= 0 THEN true ELSE r.change_seq <> u.seq END,
+                    attempts = CASE WHEN u.retry_ms >= 0 THEN r.attempts + 1 ELSE 0 END,
+                    next_attempt_at = CASE WHEN u.retry_ms >= 0 THEN now() + make_interval(secs => u.retry_ms / 1000.0) ELSE now() END,
+                    dirty_since = CASE WHEN u.retry_ms >= 0 OR r.change_seq <> u.seq THEN r.dirty_since ELSE NULL END,
+                    change_occurred_at = CASE WHEN u.retry_ms >= 0 OR r.change_seq <> u.seq THEN r.change_occurred_at ELSE NULL END,
+                    updated_at = now()
+                FROM u JOIN locked l ON l.resource = u.resource AND l.parent_id = u.parent_id AND l.record_id = u.record_id
+                WHERE r.company_id = \(company) AND r.resource = u.resource AND r.parent_id = u.parent_id AND r.record_id = u.record_id
+                """,
+                logger: logger
+            )
+        }
     }
 
     /// Records waiting for one of these to reach LinkedIn are due again.
     func wakeWaiting(company: String, on keys: [LinkedInRecordKey]) async throws {
         guard !keys.isEmpty else { return }
-        try await client.query(
-            """
-            UPDATE linkedin_records SET dirty = true, dirty_since = COALESCE(dirty_since, now()), waiting_on = NULL,
-                   next_attempt_at = now(), change_seq = change_seq + 1
-            WHERE company_id = \(company) AND waiting_on = ANY(\(keys.map(\.description)))
-            """,
-            logger: logger
-        )
+        try await retryingConcurrencyConflicts {
+            try await client.query(
+                """
+                UPDATE linkedin_records SET dirty = true, dirty_since = COALESCE(dirty_since, now()), waiting_on = NULL,
+                       next_attempt_at = now(), change_seq = change_seq + 1
+                WHERE company_id = \(company) AND waiting_on = ANY(\(keys.map(\.description)))
+                """,
+                logger: logger
+            )
+        }
     }
 
     /// LinkedIn deleted these with their parent: forget that it holds them.
@@ -264,25 +281,27 @@ struct SyncRecordStore: Sendable {
         guard !candidates.isEmpty || !applications.isEmpty else { return }
         // The gone applications as one array, so each branch below is an index lookup (parent_id through
         // `linkedin_records_children`, applications through the primary key), not a pass over the company.
-        try await client.query(
-            """
-            WITH gone AS (
-                SELECT coalesce(array_agg(application_id), '{}') AS applications FROM (
-                    SELECT e.entity_id AS application_id FROM entity_states e
-                    WHERE e.company_id = \(company) AND e.entity_type = 'job-applications'
-                      AND e.relationships->'candidate'->'data'->>'id' = ANY(\(candidates))
-                    UNION SELECT unnest(\(applications)::text[])
-                ) a
+        try await retryingConcurrencyConflicts {
+            try await client.query(
+                """
+                WITH gone AS (
+                    SELECT coalesce(array_agg(application_id), '{}') AS applications FROM (
+                        SELECT e.entity_id AS application_id FROM entity_states e
+                        WHERE e.company_id = \(company) AND e.entity_type = 'job-applications'
+                          AND e.relationships->'candidate'->'data'->>'id' = ANY(\(candidates))
+                        UNION SELECT unnest(\(applications)::text[])
+                    ) a
+                )
+                UPDATE linkedin_records r SET synced_hash = NULL, state = CASE WHEN r.dirty THEN r.state ELSE 'deleted' END, updated_at = now()
+                WHERE r.company_id = \(company) AND r.synced_hash IS NOT NULL AND (
+                    (r.resource = 'candidate_note' AND r.parent_id = ANY(\(candidates)))
+                    OR (r.resource = 'application' AND r.parent_id = '' AND r.record_id = ANY((SELECT applications FROM gone)::text[]))
+                    OR (r.resource IN ('application_note', 'application_stage', 'interview_feedback')
+                        AND r.parent_id = ANY((SELECT applications FROM gone)::text[])))
+                """,
+                logger: logger
             )
-            UPDATE linkedin_records r SET synced_hash = NULL, state = CASE WHEN r.dirty THEN r.state ELSE 'deleted' END, updated_at = now()
-            WHERE r.company_id = \(company) AND r.synced_hash IS NOT NULL AND (
-                (r.resource = 'candidate_note' AND r.parent_id = ANY(\(candidates)))
-                OR (r.resource = 'application' AND r.parent_id = '' AND r.record_id = ANY((SELECT applications FROM gone)::text[]))
-                OR (r.resource IN ('application_note', 'application_stage', 'interview_feedback')
-                    AND r.parent_id = ANY((SELECT applications FROM gone)::text[])))
-            """,
-            logger: logger
-        )
+        }
     }
 
     func jobsAwaitingTasks(company: String) async throws -> [(record: DirtyRecord, taskID: String, hash: String)] {

@@ -14,3 +14,23 @@ public func loggable(_ error: any Error) -> String {
     return "PostgreSQL \(state): \(server[.message] ?? "no message")"
 }
 
+/// True when PostgreSQL undid the statement because of another transaction — chosen as a deadlock victim
+/// (40P01) or not serializable (40001): nothing was changed, and running it again is the remedy.
+public func isConcurrencyConflict(_ error: any Error) -> Bool {
+    guard let state = (error as? PSQLError)?.serverInfo?[.sqlState] else { return false }
+    return state == "40P01" || state == "40001"
+}
+
+/// Runs a single-statement write again when it lost a concurrency conflict (up to `attempts` times);
+/// every other error passes through at once.
+public func retryingConcurrencyConflicts<T>(attempts: Int = 3, _ operation: () async throws -> T) async throws -> T {
+    var attempt = 1
+    while true {
+        do {
+            return try await operation()
+        } catch where attempt < attempts && isConcurrencyConflict(error) {
+            attempt += 1
+            try await Task.sleep(for: .milliseconds(Int.random(in: 5...50)))
+        }
+    }
+}
