@@ -30,6 +30,8 @@ let package = Package(
             pkgConfig: "rdkafka",
             providers: [.apt(["librdkafka-dev"])]
         ),
+        // glibc's mallopt, for the workers' malloc arena limit (Sources/RSCRuntime/MallocArenas.swift).
+        .systemLibrary(name: "CMalloc"),
         // Our Kafka binding: consumer, producer, admin, lag, and the embedded mock cluster.
         .target(
             name: "RSCKafka",
@@ -88,7 +90,7 @@ let package = Package(
         .target(
             name: "RSCRuntime",
             dependencies: [
-                "RSCConfiguration", "RSCObservability", "RSCStore", "RSCKafka", "RSCSecrets",
+                "RSCConfiguration", "RSCObservability", "RSCStore", "RSCKafka", "RSCSecrets", "CMalloc",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),

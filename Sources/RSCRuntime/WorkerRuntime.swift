@@ -19,6 +19,7 @@ public enum WorkerRuntime {
         environment: EnvironmentReader = EnvironmentReader(),
         makeServices: (WorkerContext) async throws -> [any Service]
     ) async -> Never {
+        MallocArenas.limit(environment: ProcessInfo.processInfo.environment)
         let configuration: WorkerConfiguration
         let secrets: SecretBox
         do {
