@@ -113,6 +113,11 @@ struct BenchCommand: AsyncParsableCommand {
                 let records = Int(PrometheusText.sum(metrics, "rsc_linkedin_records_total", matching: "outcome=\"synced\""))
                 let skipped = Int(PrometheusText.sum(metrics, "rsc_linkedin_records_total"))
                 say("LinkedIn calls: \(calls) = \(calls * 1_000 / events) per 1,000 events; record outcomes \(skipped), of which synced (sent, or unchanged and skipped) \(records)")
+                // Outcomes other than synced are records planned and set aside: waiting for a parent, not matched, retried.
+                let byOutcome = ["deleted", "not_matched", "waiting", "skipped", "failed", "submitted", "retry"].map { outcome in
+                    "\(outcome) \(Int(PrometheusText.sum(metrics, "rsc_linkedin_records_total", matching: "outcome=\"\(outcome)\"")))"
+                }
+                say("  other outcomes: \(byOutcome.joined(separator: ", "))")
                 say("peak RSS of rsc-outbound (VmHWM): \(peakRSS / 1_024) MiB")
                 worker.interrupt()
                 worker.waitUntilExit()
