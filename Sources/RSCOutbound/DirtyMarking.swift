@@ -7,16 +7,24 @@ import PostgresNIO
 /// A job feeds its posting and every application's `atsJobPostingName`; a candidate feeds its record, its
 /// applications (name and email are copied into each) and what hangs under them; an application feeds its
 /// record, its stage records (one per stage entered, plus "Rejected") and what hangs under it; a stage
-/// rename feeds every stage record naming it; an interview its feedback record; a comment its note.
+/// rename feeds every stage record naming it; an interview its feedback record; a comment its note; a
+/// stage that only a stale event shows feeds its own stage record.
 enum DirtyMarking {
-    static func mark(changed: [ChangedEntity], priority: Int16, connection: PostgresConnection, logger: Logger) async throws -> Int {
-        guard !changed.isEmpty else { return 0 }
+    static func mark(
+        changed: [ChangedEntity], enteredStages: [EnteredStage] = [], priority: Int16, connection: PostgresConnection, logger: Logger
+    ) async throws -> Int {
+        guard !changed.isEmpty || !enteredStages.isEmpty else { return 0 }
         let companies = changed.map(\.companyID), types = changed.map(\.type), ids = changed.map(\.id)
         let occurred = changed.map(\.occurredAt)
+        let stageCompanies = enteredStages.map(\.companyID), stageApplications = enteredStages.map(\.applicationID)
+        let stageIDs = enteredStages.map(\.stageID), stageOccurred = enteredStages.map(\.occurredAt)
         let rows = try await connection.query(
             """
             WITH changed(company_id, entity_type, entity_id, occurred_at) AS (
                 SELECT * FROM unnest(\(companies)::text[], \(types)::text[], \(ids)::text[], \(occurred)::timestamptz[])
+            ),
+            entered(company_id, application_id, stage_id, occurred_at) AS (
+                SELECT * FROM unnest(\(stageCompanies)::text[], \(stageApplications)::text[], \(stageIDs)::text[], \(stageOccurred)::timestamptz[])
             ),
             affected_applications(company_id, application_id, occurred_at) AS (
                 SELECT c.company_id, c.entity_id, c.occurred_at FROM changed c WHERE c.entity_type = 'job-applications'
@@ -42,6 +50,9 @@ enum DirtyMarking {
                 SELECT a.company_id, 'application_stage', a.application_id, s.stage_id, a.occurred_at
                 FROM affected_applications a
                 JOIN application_stage_entries s ON s.company_id = a.company_id AND s.application_id = a.application_id
+                UNION ALL
+                -- stages added to an application's history by an event that changed nothing else (a stale one)
+                SELECT company_id, 'application_stage', application_id, stage_id, occurred_at FROM entered
                 UNION ALL
                 -- "Rejected": when the application is rejected (clearing an earlier one is covered below)
                 SELECT a.company_id, 'application_stage', a.application_id, 'rejected', a.occurred_at

@@ -33,9 +33,14 @@ public struct EntityStateStore: Sendable {
                 let start = clock.now
                 let changed = try await upsertStates(events, connection)
                 let upserted = clock.now
-                try await recordStageEntries(events, connection)
+                // A stage seen only in a stale event changes no state, but is history LinkedIn has not seen:
+                // its stage record is marked on its own (a changed application marks all of its stages anyway).
+                let changedApplications = Set(changed.filter { $0.type == "job-applications" }.map { "\($0.companyID)|\($0.id)" })
+                let newStages = try await recordStageEntries(events, connection)
+                    .filter { !changedApplications.contains("\($0.companyID)|\($0.applicationID)") }
                 let staged = clock.now
-                let marked = try await DirtyMarking.mark(changed: changed, priority: priority, connection: connection, logger: logger)
+                let marked = try await DirtyMarking.mark(
+                    changed: changed, enteredStages: newStages, priority: priority, connection: connection, logger: logger)
                 logger.trace("store steps", metadata: [
                     "upsertMs": "\((upserted - start).milliseconds)", "stagesMs": "\((staged - upserted).milliseconds)",
                     "markMs": "\((clock.now - staged).milliseconds)",
@@ -87,9 +92,11 @@ public struct EntityStateStore: Sendable {
         return changed
     }
 
-    /// Every stage an application is seen in counts as entered, from stale events too.
-    func recordStageEntries(_ events: [ChangeEvent], _ connection: PostgresConnection) async throws {
+    /// Every stage an application is seen in counts as entered, from stale events too. Returns the entries
+    /// this batch added (or moved earlier), with the newest `occurred_at` of the events that showed them.
+    func recordStageEntries(_ events: [ChangeEvent], _ connection: PostgresConnection) async throws -> [EnteredStage] {
         var companies: [String] = [], applications: [String] = [], stages: [String] = [], entered: [Date] = []
+        var occurred: [String: Date] = [:]
         for event in events where event.data.type == "job-applications" && !event.isDestroy {
             guard let stage = event.data.relationships["stage"]?["data"]?["id"]?.stringValue else { continue }
             companies.append(event.companyID)
@@ -97,19 +104,37 @@ public struct EntityStateStore: Sendable {
             stages.append(stage)
             let changedAt = event.data.attributes["changed-stage-at"]?.stringValue.flatMap(RFC3339.parse)
             entered.append(changedAt ?? event.data.attributes["created-at"]?.stringValue.flatMap(RFC3339.parse) ?? event.occurredAt)
+            let key = "\(event.companyID)|\(event.data.id)|\(stage)"
+            occurred[key] = max(occurred[key] ?? event.occurredAt, event.occurredAt)
         }
-        guard !companies.isEmpty else { return }
-        try await connection.query(
+        guard !companies.isEmpty else { return [] }
+        let rows = try await connection.query(
             """
             INSERT INTO application_stage_entries (company_id, application_id, stage_id, entered_at)
             SELECT c, a, s, min(e) FROM unnest(\(companies)::text[], \(applications)::text[], \(stages)::text[], \(entered)::timestamptz[])
                 AS u(c, a, s, e) GROUP BY c, a, s
             ON CONFLICT (company_id, application_id, stage_id) DO UPDATE
-            SET entered_at = LEAST(application_stage_entries.entered_at, EXCLUDED.entered_at)
+            SET entered_at = EXCLUDED.entered_at
+            WHERE EXCLUDED.entered_at < application_stage_entries.entered_at
+            RETURNING company_id, application_id, stage_id
             """,
             logger: logger
         )
+        var added: [EnteredStage] = []
+        for try await (company, application, stage) in rows.decode((String, String, String).self) {
+            let occurredAt = occurred["\(company)|\(application)|\(stage)"] ?? Date()
+            added.append(EnteredStage(companyID: company, applicationID: application, stageID: stage, occurredAt: occurredAt))
+        }
+        return added
     }
+}
+
+/// A stage entry a batch added to an application's history.
+struct EnteredStage: Sendable {
+    var companyID: String
+    var applicationID: String
+    var stageID: String
+    var occurredAt: Date
 }
 
 /// An entity whose stored state a batch changed.

@@ -133,6 +133,38 @@ struct LinkedInSyncTests {
         }
     }
 
+    @Test("a stage that only a late (stale) event shows still reaches LinkedIn, without waiting for the application's next change")
+    func staleEventStage() async throws {
+        try await SyncHarness.run { harness in
+            let events = EventFactory()
+            try await harness.apply([
+                events.job("j-1"), events.candidate("c-1"),
+                events.stage("s-1", name: "Inbox", job: "j-1"), events.stage("s-2", name: "Phone screen", job: "j-1"),
+                events.stage("s-3", name: "Offer", job: "j-1"),
+            ])
+            // Teamtailor moved the application Inbox → Phone screen → Offer; the middle event arrives last.
+            let inbox = events.application("a-1", candidate: "c-1", job: "j-1", stage: "s-1", changedAt: "2026-10-04T08:00:00Z")
+            let phone = events.application("a-1", candidate: "c-1", job: "j-1", stage: "s-2", changedAt: "2026-10-05T08:00:00Z")
+            let offer = events.application("a-1", candidate: "c-1", job: "j-1", stage: "s-3", changedAt: "2026-10-06T08:00:00Z")
+            try await harness.apply([inbox])
+            try await harness.apply([offer])
+            try await harness.drain()
+            #expect(Set(await harness.held(.atsApplicationStages).values.compactMap { $0["stage"]?.stringValue }) == ["Inbox", "Offer"])
+
+            let outcome = try await harness.apply([phone])
+            #expect(outcome.changed == 0)  // stale: the stored application stays at Offer
+            try await harness.drain()
+            let names = Set(await harness.held(.atsApplicationStages).values.compactMap { $0["stage"]?.stringValue })
+            #expect(names == ["Inbox", "Phone screen", "Offer"])
+
+            // Delivered again, it adds nothing and sends nothing.
+            let calls = await harness.simulator.state.requestLog().count
+            #expect(try await harness.apply([phone]).markedRecords == 0)
+            try await harness.drain()
+            #expect(await harness.simulator.state.requestLog().count == calls)
+        }
+    }
+
     @Test("a stage rename re-sends the stage records that name it")
     func stageRename() async throws {
         try await SyncHarness.run { harness in

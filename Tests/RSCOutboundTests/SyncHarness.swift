@@ -80,7 +80,8 @@ struct SyncHarness: Sendable {
             .decode(Int.self).reduce(0, +)
     }
 
-    func apply(_ events: [ChangeEvent]) async throws {
+    @discardableResult
+    func apply(_ events: [ChangeEvent]) async throws -> EntityStateStore.Outcome {
         try await store.apply(events)
     }
 
