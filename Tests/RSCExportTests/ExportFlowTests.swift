@@ -92,6 +92,35 @@ struct ExportFlowTests {
         }
     }
 
+    @Test("the running processor (production's loop, not processDue) handles exports as they arrive, several at once")
+    func runningProcessorHandlesArrivals() async throws {
+        try await ConnectHarness.run { harness in
+            try await harness.connect()
+            try await harness.processAll()  // the enable push of connecting
+            let running = Task { try await harness.processor.run() }
+            defer { running.cancel() }
+            let seat = try await Self.seat(harness)
+            for index in 1...3 {
+                var profile = Self.profile(email: "export\(index)@example.com")
+                profile.person = "urn:li:person:export-\(index)"
+                profile.profileUrl = "https://www.linkedin.com/in/export-\(index)"
+                _ = try await harness.linkedIn.state.exportCandidate(organization: ConnectHarness.organization, seat: seat, profile: profile)
+            }
+            // Nothing here calls processDue: only the loop can take them from stored to done.
+            let deadline = ContinuousClock.now + .seconds(30)
+            var done = 0
+            while ContinuousClock.now < deadline {
+                done = try await harness.count("SELECT count(*)::int FROM linkedin_notifications WHERE type = 'EXPORT_CANDIDATE_PROFILE' AND state = 'done'")
+                if done == 3 { break }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            #expect(done == 3)
+            let emails = Set(await harness.teamtailor.state.records(.candidates, company: ConnectHarness.companyID)
+                .compactMap { $0.attributes["email"]?.stringValue })
+            #expect(emails == ["export1@example.com", "export2@example.com", "export3@example.com"])
+        }
+    }
+
     @Test("an export without email creates a sourced candidate that stays not matched, and says why")
     func exportWithoutEmail() async throws {
         try await ConnectHarness.run { harness in
