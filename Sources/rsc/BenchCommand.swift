@@ -133,6 +133,7 @@ struct BenchCommand: AsyncParsableCommand {
                 defer { if worker.isRunning { worker.terminate() } }
                 try await Task.sleep(for: .seconds(8))  // the group join, so latency measures steady state
                 let producer = try KafkaProducer(configuration: .init(bootstrapServers: stack.kafka.bootstrapServers), logger: logger)
+                say("\n## latency: \(steadyRate * steadySeconds) events at \(steadyRate)/s over \(ids.count) companies")
                 // Where a backlog builds (the consumer's lag or the sender's dirty records), every 5 s.
                 let sampler = Task {
                     let admin = try KafkaAdmin(bootstrapServers: stack.kafka.bootstrapServers, logger: logger)
@@ -171,7 +172,7 @@ struct BenchCommand: AsyncParsableCommand {
                 let p50 = PrometheusText.quantile(metrics, "rsc_sync_latency_seconds", 0.5)
                 let p99 = PrometheusText.quantile(metrics, "rsc_sync_latency_seconds", 0.99)
                 let samples = PrometheusText.sum(metrics, "rsc_sync_latency_seconds_count")
-                say("\n## latency: \(total) events at \(steadyRate)/s (achieved \(Int(Double(total) / publishSeconds))/s) over \(ids.count) companies")
+                say("published at \(Int(Double(total) / publishSeconds))/s")
                 say("end-to-end latency occurred_at → accepted by LinkedIn, \(Int(samples)) records: p50 ≤ \(p50.map { "\($0)" } ?? "-") s, p99 ≤ \(p99.map { "\($0)" } ?? "-") s (histogram bucket bounds)")
                 say("LinkedIn 429s: \(await stack.simulator.state.throttledCount())")
                 worker.interrupt()
