@@ -81,13 +81,19 @@ public struct EntityStateStore: Sendable {
                 relationships = CASE WHEN EXCLUDED.deleted THEN entity_states.relationships ELSE EXCLUDED.relationships END,
                 occurred_at = EXCLUDED.occurred_at, received_at = now()
             WHERE entity_states.version < EXCLUDED.version
-            RETURNING company_id, entity_type, entity_id, occurred_at
+            RETURNING company_id, entity_type, entity_id, occurred_at,
+                      attributes->>'rejected-at' IS NOT NULL,
+                      COALESCE(relationships->'job-application'->'data'->>'id', ''),
+                      COALESCE(relationships->'candidate'->'data'->>'id', '')
             """,
             logger: logger
         )
         var changed: [ChangedEntity] = []
-        for try await (company, type, id, occurredAt) in rows.decode((String, String, String, Date).self) {
-            changed.append(ChangedEntity(companyID: company, type: type, id: id, occurredAt: occurredAt))
+        let columns = (String, String, String, Date, Bool, String, String).self
+        for try await (company, type, id, occurredAt, rejected, application, candidate) in rows.decode(columns) {
+            changed.append(ChangedEntity(
+                companyID: company, type: type, id: id, occurredAt: occurredAt,
+                rejected: rejected, applicationID: application, candidateID: candidate))
         }
         return changed
     }
@@ -137,12 +143,19 @@ struct EnteredStage: Sendable {
     var occurredAt: Date
 }
 
-/// An entity whose stored state a batch changed.
+/// An entity whose stored state a batch changed, with the facts of its new state the dirty marking needs
+/// (returned by the upsert itself, so the marking does not read the rows back).
 struct ChangedEntity: Sendable {
     var companyID: String
     var type: String
     var id: String
     var occurredAt: Date
+    /// An application with `rejected-at` set.
+    var rejected = false
+    /// The application an interview or comment belongs to; "" when none.
+    var applicationID = ""
+    /// The candidate a comment (or application) belongs to; "" when none.
+    var candidateID = ""
 }
 
 struct EntityKey: Hashable {
