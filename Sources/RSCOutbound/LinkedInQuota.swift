@@ -43,55 +43,64 @@ public struct LinkedInQuota: Sendable {
     /// company's lease) calls this, so check-then-record cannot race.
     public func reserve(company: String, records: Int, calls: Int = 1) async throws -> Decision {
         let windowSeconds = limits.window.timeInterval
-        // The window's per-second buckets, the day's calls and PostgreSQL's clock, in one round trip.
+        // Check and record in one round trip (the sender asks before every call): PostgreSQL decides
+        // whether the call fits and records it if so; the window's buckets come back only when it does not,
+        // to work out when it will.
         let rows = try await client.query(
             """
-            WITH clock AS (SELECT now() AS now, date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS midnight)
-            SELECT clock.now, clock.midnight,
-                   coalesce((SELECT d.calls FROM linkedin_daily_calls d
-                             WHERE d.company_id = \(company) AND d.day = (clock.now AT TIME ZONE 'UTC')::date), 0),
-                   coalesce((SELECT array_agg(u.second ORDER BY u.second) FROM linkedin_usage u
-                             WHERE u.company_id = \(company) AND u.second > clock.now - make_interval(secs => \(windowSeconds + 1))), '{}'),
-                   coalesce((SELECT array_agg(u.records ORDER BY u.second) FROM linkedin_usage u
-                             WHERE u.company_id = \(company) AND u.second > clock.now - make_interval(secs => \(windowSeconds + 1))), '{}')
-            FROM clock
+            WITH clock AS (
+                SELECT now() AS now, date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS midnight,
+                       (now() AT TIME ZONE 'UTC')::date AS day
+            ),
+            recent AS (
+                SELECT u.second, u.records FROM linkedin_usage u, clock
+                WHERE u.company_id = \(company) AND u.second > clock.now - make_interval(secs => \(windowSeconds + 1))
+            ),
+            decision AS (
+                SELECT clock.*, s.calls_today, s.calls_today + \(calls) <= \(limits.callsPerDay)
+                       AND s.used + \(records) <= \(limits.recordsPerWindow) AS fits
+                FROM clock, LATERAL (
+                    SELECT coalesce((SELECT d.calls FROM linkedin_daily_calls d
+                                     WHERE d.company_id = \(company) AND d.day = clock.day), 0) AS calls_today,
+                           coalesce((SELECT sum(r.records) FROM recent r), 0) AS used
+                ) s
+            ),
+            usage AS (
+                INSERT INTO linkedin_usage (company_id, second, records)
+                SELECT \(company), date_trunc('second', decision.now), \(records) FROM decision WHERE fits
+                ON CONFLICT (company_id, second) DO UPDATE SET records = linkedin_usage.records + EXCLUDED.records
+            ),
+            counted AS (
+                INSERT INTO linkedin_daily_calls (company_id, day, calls)
+                SELECT \(company), decision.day, \(calls) FROM decision WHERE fits
+                ON CONFLICT (company_id, day) DO UPDATE SET calls = linkedin_daily_calls.calls + EXCLUDED.calls
+            )
+            SELECT d.fits, d.now, d.midnight, d.calls_today::int8,
+                   CASE WHEN d.fits THEN '{}' ELSE coalesce((SELECT array_agg(r.second ORDER BY r.second) FROM recent r), '{}') END,
+                   CASE WHEN d.fits THEN '{}' ELSE coalesce((SELECT array_agg(r.records ORDER BY r.second) FROM recent r), '{}') END
+            FROM decision d
             """,
             logger: logger
         )
-        guard let (now, dayStart, callsToday, seconds, recordCounts) = try await rows.decode((Date, Date, Int, [Date], [Int]).self)
+        guard let (fits, now, dayStart, callsToday, seconds, recordCounts) = try await rows.decode((Bool, Date, Date, Int, [Date], [Int]).self)
             .first(where: { _ in true })
         else { return .waitUntil(Date()) }
+        if fits { return .granted }
         if callsToday + calls > limits.callsPerDay {
             return .waitUntil(dayStart.addingTimeInterval(86_400))
         }
         // Buckets are whole seconds: one that started just outside the window may hold usage inside it.
         let buckets = zip(seconds, recordCounts).map { (second: $0, records: $1) }
         let used = buckets.reduce(0) { $0 + $1.records }
-        if used + records > limits.recordsPerWindow {
-            // Wait until enough of the oldest usage has slid out of the window.
-            var freed = 0
-            for bucket in buckets {
-                freed += bucket.records
-                if used - freed + records <= limits.recordsPerWindow {
-                    return .waitUntil(max(now, bucket.second.addingTimeInterval(windowSeconds + 1)))
-                }
+        // Wait until enough of the oldest usage has slid out of the window.
+        var freed = 0
+        for bucket in buckets {
+            freed += bucket.records
+            if used - freed + records <= limits.recordsPerWindow {
+                return .waitUntil(max(now, bucket.second.addingTimeInterval(windowSeconds + 1)))
             }
-            return .waitUntil(now.addingTimeInterval(windowSeconds))
         }
-        try await client.query(
-            """
-            WITH usage AS (
-                INSERT INTO linkedin_usage (company_id, second, records)
-                VALUES (\(company), date_trunc('second', now()), \(records))
-                ON CONFLICT (company_id, second) DO UPDATE SET records = linkedin_usage.records + EXCLUDED.records
-            )
-            INSERT INTO linkedin_daily_calls (company_id, day, calls)
-            VALUES (\(company), (now() AT TIME ZONE 'UTC')::date, \(calls))
-            ON CONFLICT (company_id, day) DO UPDATE SET calls = linkedin_daily_calls.calls + EXCLUDED.calls
-            """,
-            logger: logger
-        )
-        return .granted
+        return .waitUntil(now.addingTimeInterval(windowSeconds))
     }
 
     /// Per-second usage is read only within the record window (and the last hour for rates); daily calls
