@@ -4,11 +4,11 @@ import PostgresNIO
 
 /// Which LinkedIn records a changed entity affects, marked dirty in the caller's transaction.
 ///
-/// A job feeds its posting and every application's `atsJobPostingName`; a candidate feeds its record, its
-/// applications (name and email are copied into each) and what hangs under them; an application feeds its
-/// record, its stage records (one per stage entered, plus "Rejected") and what hangs under it; a stage
-/// rename feeds every stage record naming it; an interview its feedback record; a comment its note; a
-/// stage that only a stale event shows feeds its own stage record.
+/// A job feeds its posting and every application's `atsJobPostingName`; a candidate feeds its record and
+/// its applications (name and email are copied into each); an application feeds its record and "Rejected";
+/// a stage entered feeds its stage record; a stage rename every stage record naming it; an interview its
+/// feedback record; a comment its note. Under a changed candidate or application, what is not on LinkedIn
+/// yet is marked too: it may have been held back by the parent (not matched, job unknown).
 enum DirtyMarking {
     static func mark(
         changed: [ChangedEntity], enteredStages: [EnteredStage] = [], priority: Int16, connection: PostgresConnection, logger: Logger
@@ -51,30 +51,28 @@ enum DirtyMarking {
                 UNION ALL
                 SELECT company_id, 'application', '', application_id, occurred_at FROM affected_applications
                 UNION ALL
-                -- stage records of affected applications
-                SELECT a.company_id, 'application_stage', a.application_id, s.stage_id, a.occurred_at
-                FROM affected_applications a
-                JOIN application_stage_entries s ON s.company_id = a.company_id AND s.application_id = a.application_id
-                UNION ALL
-                -- stages added to an application's history by an event that changed nothing else (a stale one)
+                -- stages this batch added to an application's history (or moved earlier)
                 SELECT company_id, 'application_stage', application_id, stage_id, occurred_at FROM entered
                 UNION ALL
                 -- "Rejected": when the application is rejected (clearing an earlier one is covered below)
                 SELECT company_id, 'application_stage', application_id, 'rejected', occurred_at
                 FROM affected_applications WHERE rejected
                 UNION ALL
-                -- everything already known under an affected application (notes, stages, feedback);
-                -- `parent_id <> ''` lets PostgreSQL use the children index rather than three probes of the key
+                -- what hangs under an affected application (notes, stages, feedback) and is not on LinkedIn:
+                -- the change may unblock it (a candidate now matched, a job now known). What LinkedIn holds
+                -- does not depend on the parent's fields, so it is not re-marked — except "Rejected", which
+                -- goes when the rejection is withdrawn. `parent_id <> ''` lets PostgreSQL use the children index.
                 SELECT r.company_id, r.resource, r.parent_id, r.record_id, a.occurred_at
                 FROM affected_applications a
                 JOIN linkedin_records r ON r.company_id = a.company_id AND r.parent_id = a.application_id AND r.parent_id <> ''
                  AND r.resource IN ('application_note', 'application_stage', 'interview_feedback')
+                WHERE r.synced_hash IS NULL OR (r.resource = 'application_stage' AND r.record_id = 'rejected')
                 UNION ALL
-                -- notes under a changed candidate
+                -- notes under a changed candidate that are not on LinkedIn
                 SELECT r.company_id, r.resource, r.parent_id, r.record_id, c.occurred_at
                 FROM changed c
                 JOIN linkedin_records r ON r.company_id = c.company_id AND r.parent_id = c.entity_id AND r.parent_id <> ''
-                 AND r.resource = 'candidate_note'
+                 AND r.resource = 'candidate_note' AND r.synced_hash IS NULL
                 WHERE c.entity_type = 'candidates'
                 UNION ALL
                 -- a renamed stage: every application that entered it

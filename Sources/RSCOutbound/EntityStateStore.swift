@@ -33,11 +33,9 @@ public struct EntityStateStore: Sendable {
                 let start = clock.now
                 let changed = try await upsertStates(events, connection)
                 let upserted = clock.now
-                // A stage seen only in a stale event changes no state, but is history LinkedIn has not seen:
-                // its stage record is marked on its own (a changed application marks all of its stages anyway).
-                let changedApplications = Set(changed.filter { $0.type == "job-applications" }.map { "\($0.companyID)|\($0.id)" })
+                // Every stage entry the batch adds is marked, from a stale event too: it changes no state, but
+                // is history LinkedIn has not seen.
                 let newStages = try await recordStageEntries(events, connection)
-                    .filter { !changedApplications.contains("\($0.companyID)|\($0.applicationID)") }
                 let staged = clock.now
                 let marked = try await DirtyMarking.mark(
                     changed: changed, enteredStages: newStages, priority: priority, connection: connection, logger: logger)
