@@ -118,6 +118,11 @@ struct BenchCommand: AsyncParsableCommand {
                     "\(outcome) \(Int(PrometheusText.sum(metrics, "rsc_linkedin_records_total", matching: "outcome=\"\(outcome)\"")))"
                 }
                 say("  other outcomes: \(byOutcome.joined(separator: ", "))")
+                // Waiting is planning spent on a record whose parent was not on LinkedIn yet: which kinds.
+                let waitingBy = ["application", "application_stage", "application_note", "candidate_note", "interview_feedback"].map { resource in
+                    "\(resource) \(Int(PrometheusText.sum(metrics, "rsc_linkedin_records_total", matching: "outcome=\"waiting\"", "resource=\"\(resource)\"")))"
+                }
+                say("  waiting by resource: \(waitingBy.joined(separator: ", "))")
                 say("peak RSS of rsc-outbound (VmHWM): \(peakRSS / 1_024) MiB")
                 worker.interrupt()
                 worker.waitUntilExit()

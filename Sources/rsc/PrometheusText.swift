@@ -6,9 +6,9 @@ import FoundationNetworking
 /// Reads what the demo and benchmarks need from a worker's `/metrics` text: counters and histogram quantiles.
 enum PrometheusText {
     /// Sum of every sample of `name` (over all label sets) whose labels contain `matching`.
-    static func sum(_ text: String, _ name: String, matching: String = "") -> Double {
+    static func sum(_ text: String, _ name: String, matching: String...) -> Double {
         text.split(separator: "\n").reduce(0) { total, line in
-            guard line.hasPrefix(name + "{") || line.hasPrefix(name + " "), matching.isEmpty || line.contains(matching),
+            guard line.hasPrefix(name + "{") || line.hasPrefix(name + " "), matching.allSatisfy({ line.contains($0) }),
                   let value = line.split(separator: " ").last.flatMap({ Double($0) }) else { return total }
             return total + value
         }
