@@ -281,6 +281,10 @@ let package = Package(
             ]
         ),
         .testTarget(
+            name: "RSCSandboxTests",
+            dependencies: ["RSCSandbox", "RSCChangeEvents"]
+        ),
+        .testTarget(
             name: "RSCTeamtailorTests",
             dependencies: [
                 "RSCTeamtailorClient", "RSCTeamtailorSimulator", "RSCChangeEvents", "RSCSimulatorSupport",

@@ -21,6 +21,8 @@ public struct ChangeGenerator: Sendable {
     private var versions: [String: Int64] = [:]
     private var state: [String: CompanyState] = [:]
     private var held: [Change] = []
+    /// Changes that follow the last one in Teamtailor itself (a new job's stages), published next.
+    private var following: [Change] = []
     private var recent: [Change] = []
     private var sequence = 0
     /// When set, `occurred_at` is this clock's time (benchmarks measure end-to-end latency from it).
@@ -50,7 +52,7 @@ public struct ChangeGenerator: Sendable {
         // Delivery faults: a duplicate of a recent message, or one held back and released late.
         if !recent.isEmpty, random.chance(0.02) { return recent[random.below(recent.count)] }
         if !held.isEmpty, random.chance(0.3) { return held.removeFirst() }
-        let change = fresh()
+        let change = following.isEmpty ? fresh() : following.removeFirst()
         if random.chance(0.02) {
             held.append(change)
             return fresh()
@@ -113,6 +115,8 @@ public struct ChangeGenerator: Sendable {
         state.nextID += 1
         state.jobs.append(id)
         state.stages[id] = Self.stageNames.indices.map { "\(id)-s\($0)" }
+        // Teamtailor creates a job's pipeline with it: its stages are published right after the job.
+        following += Self.stageNames.indices.map { stage(company, job: id, index: $0, name: Self.stageNames[$0], action: "create") }
         let city = Self.cities[random.below(Self.cities.count)]
         let status = random.chance(0.1) ? "draft" : (random.chance(0.1) ? "unlisted" : "open")
         return make(company, .jobs, "job.create", id, attributes: [
@@ -162,7 +166,11 @@ public struct ChangeGenerator: Sendable {
         let job = state.jobs[random.below(state.jobs.count)]
         let index = random.below(Self.stageNames.count)
         let name = Self.stageNames[index] + (random.chance(0.5) ? " (round 2)" : "")
-        return make(company, .stages, "stage.update", "\(job)-s\(index)", attributes: [
+        return stage(company, job: job, index: index, name: name, action: "update")
+    }
+
+    mutating func stage(_ company: String, job: String, index: Int, name: String, action: String) -> Change {
+        make(company, .stages, "stage.\(action)", "\(job)-s\(index)", attributes: [
             "name": .string(name), "stage-type": .string(index == 0 ? "Inbox" : (index == 4 ? "Hired" : "In process")), "row-order": .number(Double(index)),
         ], relationships: ["job": link("jobs", job)])
     }
