@@ -87,12 +87,14 @@ struct Round {
 
     mutating func run() async throws -> CompanySender.RoundResult {
         try await pollJobTasks()
-        let records = try await sender.store.dirtyRecords(company: company, limit: CompanySender.recordsPerRound)
+        var records = try await sender.store.dirtyRecords(company: company, limit: CompanySender.recordsPerRound)
+        let dueCount = records.count
         if records.isEmpty && stop == nil {
             try await finish()
             return .idle
         }
-        let lookup = try await loadEntities(for: records.map(\.key))
+        var lookup = try await loadEntities(for: records.map(\.key))
+        try await pullDirtyParents(into: &records, lookup: &lookup)
         let builder = LinkedInRecordBuilder(settings: settings, now: sender.now())
 
         var upserts: [(DirtyRecord, JSONValue, String)] = []
@@ -139,7 +141,27 @@ struct Round {
         // Records not reached because the round stopped keep their dirty mark and are due again later.
         try await finish()
         if let stop { return stop }
-        return records.count == CompanySender.recordsPerRound ? .progressed : .idle
+        return dueCount == CompanySender.recordsPerRound ? .progressed : .idle
+    }
+
+    /// A child goes only once its parent is on LinkedIn. A parent that is itself dirty but outside this
+    /// round (marked later, or past the round's limit) is pulled in, so the child goes now rather than
+    /// waiting for the parent's round and then another of its own. Two levels: stage → application → candidate.
+    func pullDirtyParents(into records: inout [DirtyRecord], lookup: inout EntityLookup) async throws {
+        var inRound = Set(records.map(\.key))
+        var newcomers = records
+        for _ in 0..<2 {
+            let needed = Set(newcomers.compactMap { Self.requiredParent($0.key, lookup) }).subtracting(inRound)
+            guard !needed.isEmpty else { return }
+            newcomers = try await sender.store.dueRecords(company: company, among: needed)
+            guard !newcomers.isEmpty else { return }
+            records += newcomers
+            inRound.formUnion(newcomers.map(\.key))
+            let more = try await loadEntities(for: newcomers.map(\.key))
+            for group in more.entities.values { for entity in group.values { lookup.insert(entity) } }
+            lookup.manualMembers.merge(more.manualMembers) { _, loaded in loaded }
+            lookup.stageEntries.merge(more.stageEntries) { _, loaded in loaded }
+        }
     }
 
     mutating func finish() async throws {

@@ -90,6 +90,27 @@ struct SyncRecordStore: Sendable {
             """,
             logger: logger
         )
+        return try await Self.dirtyRecords(rows)
+    }
+
+    /// Those of these records that are dirty and due: parents a round's children need, pulled into it.
+    func dueRecords(company: String, among keys: Set<LinkedInRecordKey>) async throws -> [DirtyRecord] {
+        guard !keys.isEmpty else { return [] }
+        let list = Array(keys)
+        let rows = try await client.query(
+            """
+            SELECT r.resource, r.parent_id, r.record_id, r.change_seq, r.synced_hash, r.change_occurred_at, r.attempts, r.priority
+            FROM linkedin_records r
+            JOIN unnest(\(list.map(\.resource.rawValue))::text[], \(list.map(\.parentID))::text[], \(list.map(\.id))::text[]) AS k(resource, parent_id, record_id)
+              ON r.resource = k.resource AND r.parent_id = k.parent_id AND r.record_id = k.record_id
+            WHERE r.company_id = \(company) AND r.dirty AND r.next_attempt_at <= now()
+            """,
+            logger: logger
+        )
+        return try await Self.dirtyRecords(rows)
+    }
+
+    private static func dirtyRecords(_ rows: PostgresRowSequence) async throws -> [DirtyRecord] {
         var records: [DirtyRecord] = []
         for try await (resource, parent, id, seq, hash, occurred, attempts, priority) in rows.decode(
             (String, String, String, Int64, String?, Date?, Int, Int16).self

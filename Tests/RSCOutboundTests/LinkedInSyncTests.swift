@@ -80,6 +80,22 @@ struct LinkedInSyncTests {
         }
     }
 
+    @Test("a dirty parent outside the round (marked after a full round of its children) is pulled in: the children go at once")
+    func dirtyParentPulledIn() async throws {
+        try await SyncHarness.run { harness in
+            let events = EventFactory()
+            let notes = (1...CompanySender.recordsPerRound).map { events.comment("m-\($0)", candidate: "c-1", application: nil) }
+            try await harness.apply(notes)  // marked first: they fill the round
+            try await harness.apply([events.candidate("c-1")])  // marked after them: past the round's limit
+            #expect(try await harness.sender.runRound(company: "1842") == .progressed)
+            #expect(await harness.held(.atsCandidates).count == 1)
+            #expect(await harness.held(.atsCandidateNotes).count == CompanySender.recordsPerRound, "the notes went in the same round as their candidate")
+            let waiting = try await harness.client.query("SELECT count(*)::int FROM linkedin_records WHERE state = 'waiting'", logger: harness.logger)
+                .decode(Int.self).reduce(0, +)
+            #expect(waiting == 0)
+        }
+    }
+
     @Test("a candidate without email is not matched, with the reason, and nothing of it is sent — until the email arrives, then all of it is")
     func notMatched() async throws {
         try await SyncHarness.run { harness in
