@@ -13,7 +13,7 @@ import ServiceLifecycle
 public struct LinkedInSender: Service {
     public struct Settings: Sendable {
         public var concurrentCompanies = 8
-        /// How often to look for due work when there was none (the latency floor).
+        /// How often to look for due work when there was none and the doorbell did not ring.
         public var idlePoll: Duration = .milliseconds(100)
         public var leaseTTL: Duration = .seconds(60)
         /// How often old quota usage is deleted (by every replica; deleting twice is harmless).
@@ -29,11 +29,13 @@ public struct LinkedInSender: Service {
     let sender: CompanySender
     let settings: Settings
     let owner: String
+    let doorbell: SendDoorbell
     let logger: Logger
 
+    /// - Parameter doorbell: rung by this process's consumer when it marks records (see `SendDoorbell`).
     public init(
         postgres: PostgresClient, linkedIn: LinkedInClient, companies: CompanyStore, settings: Settings = Settings(),
-        now: @escaping @Sendable () -> Date = { Date() }, logger: Logger
+        doorbell: SendDoorbell = SendDoorbell(), now: @escaping @Sendable () -> Date = { Date() }, logger: Logger
     ) {
         let store = SyncRecordStore(client: postgres, logger: logger)
         self.store = store
@@ -42,6 +44,7 @@ public struct LinkedInSender: Service {
             linkedIn: linkedIn, companies: companies, backoff: settings.backoff, parkFor: settings.parkFor, now: now, logger: logger
         )
         self.settings = settings
+        self.doorbell = doorbell
         self.owner = "\(ProcessInfo.processInfo.hostName)/\(ProcessInfo.processInfo.processIdentifier)/\(UUID().uuidString.prefix(8))"
         self.logger = logger
     }
@@ -74,7 +77,7 @@ public struct LinkedInSender: Service {
                 } catch {
                     logger.error("could not look for due work", metadata: ["error": "\(loggable(error))"])
                 }
-                if started == 0 { try? await Task.sleep(for: settings.idlePoll) }
+                if started == 0 { await doorbell.wait(upTo: settings.idlePoll) }
             }
         }
         logger.info("LinkedIn sender stopped")

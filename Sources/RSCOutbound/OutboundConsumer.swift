@@ -27,11 +27,13 @@ public struct OutboundConsumer: Service {
     let deadLetters: DeadLetterPublisher
     let companies: KnownCompanies
     let settings: Settings
+    let doorbell: SendDoorbell?
     let logger: Logger
 
+    /// - Parameter doorbell: rung after a batch marked LinkedIn records, for the sender in this process.
     public init(
         consumer: KafkaConsumer, intake: ChangeEventIntake, states: EntityStateStore, deadLetters: DeadLetterPublisher,
-        companies: KnownCompanies, settings: Settings = Settings(), logger: Logger
+        companies: KnownCompanies, settings: Settings = Settings(), doorbell: SendDoorbell? = nil, logger: Logger
     ) {
         self.consumer = consumer
         self.intake = intake
@@ -39,6 +41,7 @@ public struct OutboundConsumer: Service {
         self.deadLetters = deadLetters
         self.companies = companies
         self.settings = settings
+        self.doorbell = doorbell
         self.logger = logger
     }
 
@@ -174,6 +177,7 @@ public struct OutboundConsumer: Service {
         let checked = clock.now
         let changed = try await states.apply(accepted)
         let stored = clock.now
+        if changed.markedRecords > 0 { doorbell?.ring() }
         for (step, duration) in [("read", batch.readDuration), ("companies", checked - started), ("store", stored - checked)] {
             Timer(label: "rsc_outbound_batch_step_seconds", dimensions: [("step", step)]).recordNanoseconds(
                 duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000

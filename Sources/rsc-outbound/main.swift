@@ -29,6 +29,7 @@ await WorkerRuntime.run(name: "rsc-outbound", defaultGroupID: "rsc-outbound") { 
         recordsPerWindow: settings.linkedInQuota.recordsPerWindow, window: settings.linkedInQuota.window,
         callsPerDay: settings.linkedInQuota.callsPerDay
     )
+    let doorbell = SendDoorbell()
     return [
         OutboundConsumer(
             consumer: try KafkaConsumer(configuration: consumerConfiguration, logger: context.logger),
@@ -38,9 +39,11 @@ await WorkerRuntime.run(name: "rsc-outbound", defaultGroupID: "rsc-outbound") { 
                 producer: try KafkaProducer(configuration: producerConfiguration, logger: context.logger)
             ),
             companies: KnownCompanies(client: context.postgres, logger: context.logger),
-            logger: context.logger
+            doorbell: doorbell, logger: context.logger
         ),
-        LinkedInSender(postgres: context.postgres, linkedIn: linkedIn, companies: companies, settings: senderSettings, logger: context.logger),
+        LinkedInSender(
+            postgres: context.postgres, linkedIn: linkedIn, companies: companies, settings: senderSettings, doorbell: doorbell,
+            logger: context.logger),
         PendingGauges(client: context.postgres, quota: senderSettings.quota, logger: context.logger),
         FirstSyncRunner(
             postgres: context.postgres, companies: companies,
