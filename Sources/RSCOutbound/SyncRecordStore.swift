@@ -372,6 +372,8 @@ struct SyncRecordStore: Sendable {
     }
 
     func markHealthy(company: String) async throws {
+        // A parked company comes back at once; otherwise "last success" is renewed at most every 5 s — the
+        // admin page needs no finer, and the sender succeeds many times a second under load.
         try await client.query(
             """
             UPDATE companies SET last_sync_success_at = now(),
@@ -379,6 +381,8 @@ struct SyncRecordStore: Sendable {
                    status_reason = CASE WHEN status = 'parked' THEN NULL ELSE status_reason END,
                    parked_until = NULL
             WHERE company_id = \(company)
+              AND (status = 'parked' OR parked_until IS NOT NULL OR last_sync_success_at IS NULL
+                   OR last_sync_success_at < now() - interval '5 seconds')
             """,
             logger: logger
         )

@@ -248,9 +248,16 @@ struct LinkedInSyncTests {
             #expect(await harness.held(.atsCandidates, "2077").count == 1)
             // Access restored: after the pause the company syncs again and is active.
             _ = await harness.simulator.state.restoreTokens(clientID: "client-1842")
-            try await harness.client.query("UPDATE companies SET parked_until = now() WHERE company_id = '1842'", logger: harness.logger)
+            // (A success a moment ago, as after a short outage: "last success" is renewed at most every 5 s,
+            // but leaving "parked" must not wait for that.)
+            try await harness.client.query(
+                "UPDATE companies SET parked_until = now(), last_sync_success_at = now() WHERE company_id = '1842'", logger: harness.logger)
             try await harness.drain("1842")
             #expect(await harness.held(.atsCandidates, "1842").count == 1)
+            let after = try await harness.client.query("SELECT status, parked_until IS NULL FROM companies WHERE company_id = '1842'", logger: harness.logger)
+                .decode((String, Bool).self).reduce(into: [(String, Bool)]()) { $0.append($1) }
+            #expect(after.first?.0 == "active")
+            #expect(after.first?.1 == true, "the pause is cleared")
         }
     }
 
