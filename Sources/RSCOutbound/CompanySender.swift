@@ -75,6 +75,9 @@ struct Round {
     var deletedCandidates: [String] = []
     var deletedApplications: [String] = []
     var stop: CompanySender.RoundResult?
+    /// Quota this round took ahead for the calls it plans, spent call by call (see `reserve`).
+    var plannedUse: (calls: Int, records: Int) = (0, 0)
+    var credit: (calls: Int, records: Int) = (0, 0)
     var anyCallSucceeded = false
 
     init(company: String, settings: CompanyMappingSettings, application: LinkedInApplication, sender: CompanySender, logger: Logger) {
@@ -123,6 +126,7 @@ struct Round {
         let parents = Set(upserts.compactMap { Self.requiredParent($0.0.key, lookup) })
         var onLinkedIn = try await sender.store.syncedKeys(company: company, among: parents)
 
+        plannedUse = Self.plannedUse(upserts: upserts.map(\.0.key), deletes: deletes.map(\.key), onLinkedIn: onLinkedIn, lookup: lookup)
         let order: [LinkedInResource] = [.candidate, .jobPosting, .application, .candidateNote, .applicationNote, .applicationStage, .interviewFeedback]
         for resource in order where stop == nil {
             var ready: [(DirtyRecord, JSONValue, String)] = []
@@ -370,8 +374,48 @@ struct Round {
         }
     }
 
+    /// The calls and records the round expects to make: upsert batches whose parent is (or will be) on
+    /// LinkedIn, a member read-back per candidate batch, delete batches. An overestimate only means quota
+    /// counted and not used — never a call over LinkedIn's limit.
+    static func plannedUse(
+        upserts: [LinkedInRecordKey], deletes: [LinkedInRecordKey], onLinkedIn: Set<LinkedInRecordKey>, lookup: EntityLookup
+    ) -> (calls: Int, records: Int) {
+        let sending = Set(upserts)
+        var groups: [String: Int] = [:]
+        var records = 0
+        for key in upserts {
+            if let parent = requiredParent(key, lookup), !onLinkedIn.contains(parent), !sending.contains(parent) { continue }
+            groups["\(key.resource.rawValue)|\(key.parentID)", default: 0] += 1
+            records += 1
+        }
+        for key in deletes {
+            groups["delete|\(key.resource.rawValue)|\(key.parentID)", default: 0] += 1
+            records += 1
+        }
+        func batches(_ count: Int) -> Int { (count + CompanySender.batchLimit - 1) / CompanySender.batchLimit }
+        let calls = groups.values.reduce(0) { $0 + batches($1) } + batches(groups["candidate|"] ?? 0)  // member read-backs
+        return (calls, records)
+    }
+
     /// Takes quota for one call; when there is none, the round stops and says when to come back.
+    ///
+    /// The first call of a round takes quota for every call the round plans, in one statement (a statement
+    /// per call was the sender's most frequent one); later calls spend that credit. When the whole round
+    /// does not fit, or the credit runs out, calls reserve one by one as before.
     mutating func reserve(records: Int) async throws -> Bool {
+        if credit.calls > 0, credit.records >= records {
+            credit.calls -= 1
+            credit.records -= records
+            return true
+        }
+        if plannedUse.calls > 1 {
+            let ahead = (calls: plannedUse.calls, records: max(plannedUse.records, records))
+            plannedUse = (0, 0)  // one try per round
+            if try await sender.quota.reserve(company: company, records: ahead.records, calls: ahead.calls) == .granted {
+                credit = (ahead.calls - 1, ahead.records - records)
+                return true
+            }
+        }
         switch try await sender.quota.reserve(company: company, records: records) {
         case .granted:
             return true

@@ -43,6 +43,16 @@ struct LinkedInSyncTests {
             let members = try await harness.client.query("SELECT person_urn FROM candidate_members WHERE candidate_id = 'c-1'", logger: harness.logger)
                 .decode(String.self).reduce(into: [String]()) { $0.append($1) }
             #expect(members.count == 1 && members[0].hasPrefix("urn:li:person:"))
+
+            // The quota ledger counts exactly what was sent: rounds take their quota ahead in one go, and
+            // must neither make a call they did not count nor count calls they did not make.
+            let log = await harness.simulator.state.requestLog().filter { $0.path.hasPrefix("/v2/") }
+            let counted = try await harness.client.query("SELECT coalesce(sum(calls), 0)::int FROM linkedin_daily_calls", logger: harness.logger)
+                .decode(Int.self).reduce(0, +)
+            #expect(counted == log.count)
+            let countedRecords = try await harness.client.query("SELECT coalesce(sum(records), 0)::int FROM linkedin_usage", logger: harness.logger)
+                .decode(Int.self).reduce(0, +)
+            #expect(countedRecords == log.filter { $0.method != "GET" }.reduce(0) { $0 + $1.recordCount })
         }
     }
 
