@@ -375,8 +375,9 @@ struct Round {
     }
 
     /// The calls and records the round expects to make: upsert batches whose parent is (or will be) on
-    /// LinkedIn, a member read-back per candidate batch, delete batches. An overestimate only means quota
-    /// counted and not used — never a call over LinkedIn's limit.
+    /// LinkedIn, a member read-back per candidate batch, delete batches. Quota taken for calls the round
+    /// then does not make (it stopped on a 429 or an outage, a delete was covered by its parent) stays
+    /// counted: the ledger may run ahead of LinkedIn's count, never behind it.
     static func plannedUse(
         upserts: [LinkedInRecordKey], deletes: [LinkedInRecordKey], onLinkedIn: Set<LinkedInRecordKey>, lookup: EntityLookup
     ) -> (calls: Int, records: Int) {

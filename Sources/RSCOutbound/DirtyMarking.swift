@@ -11,7 +11,7 @@ import PostgresNIO
 /// yet is marked too: it may have been held back by the parent (not matched, job unknown).
 enum DirtyMarking {
     static func mark(
-        changed: [ChangedEntity], enteredStages: [EnteredStage] = [], priority: Int16, connection: PostgresConnection, logger: Logger
+        changed: [ChangedEntity], enteredStages: [EnteredStage], priority: Int16, connection: PostgresConnection, logger: Logger
     ) async throws -> Int {
         guard !changed.isEmpty || !enteredStages.isEmpty else { return 0 }
         let companies = changed.map(\.companyID), types = changed.map(\.type), ids = changed.map(\.id)

@@ -149,11 +149,11 @@ struct ChangedEntity: Sendable {
     var id: String
     var occurredAt: Date
     /// An application with `rejected-at` set.
-    var rejected = false
+    var rejected: Bool
     /// The application an interview or comment belongs to; "" when none.
-    var applicationID = ""
-    /// The candidate a comment (or application) belongs to; "" when none.
-    var candidateID = ""
+    var applicationID: String
+    /// The candidate a comment belongs to; "" when none.
+    var candidateID: String
 }
 
 struct EntityKey: Hashable {
