@@ -118,7 +118,8 @@ struct BenchCommand: AsyncParsableCommand {
                     "\(outcome) \(Int(PrometheusText.sum(metrics, "rsc_linkedin_records_total", matching: "outcome=\"\(outcome)\"")))"
                 }
                 say("  other outcomes: \(byOutcome.joined(separator: ", "))")
-                // Waiting is planning spent on a record whose parent was not on LinkedIn yet: which kinds.
+                // Waiting is planning spent on a record that could not go yet (its parent not on LinkedIn, or an
+                // entity it needs not arrived from Teamtailor): which kinds.
                 let waitingBy = ["application", "application_stage", "application_note", "candidate_note", "interview_feedback"].map { resource in
                     "\(resource) \(Int(PrometheusText.sum(metrics, "rsc_linkedin_records_total", matching: "outcome=\"waiting\"", "resource=\"\(resource)\"")))"
                 }

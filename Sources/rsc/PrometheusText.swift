@@ -5,7 +5,7 @@ import FoundationNetworking
 
 /// Reads what the demo and benchmarks need from a worker's `/metrics` text: counters and histogram quantiles.
 enum PrometheusText {
-    /// Sum of every sample of `name` (over all label sets) whose labels contain `matching`.
+    /// Sum of every sample of `name` (over all label sets) whose labels contain every one of `matching`.
     static func sum(_ text: String, _ name: String, matching: String...) -> Double {
         text.split(separator: "\n").reduce(0) { total, line in
             guard line.hasPrefix(name + "{") || line.hasPrefix(name + " "), matching.allSatisfy({ line.contains($0) }),
