@@ -40,6 +40,23 @@ struct InboundPollerTests {
         }
     }
 
+    @Test("a note PostgreSQL refuses (a NUL in its text) is skipped with an error the admin sees; the notes beside it arrive")
+    func unstorableNote() async throws {
+        try await InboundHarness.run { h in
+            let company = try await h.addCompany(1)
+            let candidate = try await h.addCandidate(company, member: Self.member)
+            try await h.linkedIn.state.addProspectNote(owner: company.seat, member: Self.member, note: "Before", at: h.clock.now())
+            try await h.linkedIn.state.addProspectNote(owner: company.seat, member: Self.member, note: "Zero\u{0}byte", at: h.clock.now())
+            try await h.linkedIn.state.addProspectNote(owner: company.seat, member: Self.member, note: "After", at: h.clock.now())
+            try await h.pollNextWindow(h.poller())
+            let notes = try await h.detail(company, candidate: candidate).notes.compactMap { $0.attributes["note"]?.stringValue }
+            #expect(Set(notes) == ["Before", "After"])
+            #expect(try await h.count("SELECT count(*)::int FROM company_errors WHERE source = 'inbound' AND cause = 'unstorable_note'") == 1)
+            // The window was finished: the next poll reads on from its end instead of failing on the same note.
+            #expect(try await h.count("SELECT count(*)::int FROM inbound_cursors WHERE kind = 'note'") == 1)
+        }
+    }
+
     @Test("a private note never arrives, and is never stored")
     func privateNote() async throws {
         try await InboundHarness.run { h in
