@@ -86,8 +86,26 @@ public struct WorkerConfiguration: Sendable {
             }
             properties[parts[0]] = parts[1]
         }
+        let refused = properties.keys.filter { deliveryCriticalKafkaProperties.contains($0) }.sorted()
+        guard refused.isEmpty else {
+            throw ConfigurationError(
+                variable: "KAFKA_PROPERTIES",
+                expected: "no setting at-least-once delivery depends on (\(refused.joined(separator: ", ")) set by the workers themselves)",
+                isMissing: false
+            )
+        }
         return properties
     }
+
+    /// librdkafka settings the workers set and rely on, refused in `KAFKA_PROPERTIES` (applied after ours, they
+    /// would win): auto-commit or auto-store would commit offsets of batches not yet stored; another reset
+    /// policy would skip a new group's backlog; a producer without idempotence or full acks could lose or
+    /// duplicate dead letters; the brokers and group have their own variables.
+    public static let deliveryCriticalKafkaProperties: Set<String> = [
+        "enable.auto.commit", "auto.commit.enable", "enable.auto.offset.store", "auto.offset.reset",
+        "enable.idempotence", "acks", "request.required.acks", "enable.gapless.guarantee",
+        "bootstrap.servers", "metadata.broker.list", "group.id",
+    ]
 
     public static func secretKey(_ environment: EnvironmentReader) throws(ConfigurationError) -> String {
         let expected = "base64 of 32 random bytes (openssl rand -base64 32)"
