@@ -88,19 +88,3 @@ public struct InboundItem: Codable, Sendable, Equatable {
 extension String {
     var nilIfEmpty: String? { isEmpty ? nil : self }
 }
-
-extension InboundItem {
-    /// An item id as a log line or the admin page may show it: LinkedIn's ids are short tokens, but one that
-    /// PostgreSQL refused may hold a NUL or be very long, so control characters are escaped and length capped.
-    static func shownID(_ id: String) -> String {
-        var shown = ""
-        for scalar in id.unicodeScalars.prefix(64) {
-            if scalar.properties.generalCategory == .control {
-                shown += "\\u{\(String(scalar.value, radix: 16))}"
-            } else {
-                shown.unicodeScalars.append(scalar)
-            }
-        }
-        return id.unicodeScalars.count > 64 ? shown + "…" : shown
-    }
-}

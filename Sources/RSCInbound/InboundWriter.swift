@@ -69,7 +69,7 @@ final class InboundWriter: Sendable {
         } catch where StorageFailure(classifying: error) == .dataRejected {
             // A value PostgreSQL refuses (a NUL in a note, say) fails the same way on every poll: set aside with
             // a reason the admin sees, so the company's other items and the cursor go on.
-            let shown = InboundItem.shownID(item.id)
+            let shown = shownIdentifier(item.id)
             try? await errors.record(
                 companyID: company, source: .inbound, cause: "unstorable_\(item.kind.rawValue)",
                 message: "A LinkedIn \(item.kind.rawValue) could not be stored (\(loggable(error))) and was skipped",

@@ -201,7 +201,7 @@ public struct OutboundConsumer: Service {
             rejected.append((DeadLetter(
                 topic: message.topic, partition: message.partition, offset: message.offset,
                 errorClass: .storageRefused,
-                reason: "\(StorageFailure.reason(error)) storing \(event.data.type)/\(Self.shown(event.data.id)) of company \(Self.shown(event.companyID))"
+                reason: "\(StorageFailure.reason(error)) storing \(event.data.type)/\(shownIdentifier(event.data.id)) of company \(shownIdentifier(event.companyID))"
             ), message))
         }
         rejected += outcome.unknownCompany
@@ -288,20 +288,6 @@ public struct OutboundConsumer: Service {
         outcome.companiesDuration = checked - started
         outcome.storeDuration = clock.now - checked
         return outcome
-    }
-
-    /// An id as a dead letter's reason may quote it: the value that PostgreSQL refused may be the id itself
-    /// (a NUL, 3,000 characters), so control characters are escaped and the length is capped.
-    static func shown(_ id: String) -> String {
-        var out = ""
-        for scalar in id.unicodeScalars.prefix(64) {
-            if scalar.value < 0x20 || scalar.value == 0x7f {
-                out += "\\u{\(String(scalar.value, radix: 16))}"
-            } else {
-                out.unicodeScalars.append(scalar)
-            }
-        }
-        return id.unicodeScalars.count > 64 ? out + "…(\(id.utf8.count) bytes)" : out
     }
 
     func topicName(type: String) -> String {

@@ -84,3 +84,18 @@ public func storableText(_ text: String, maxScalars: Int = 2_000) -> String {
     }
     return String(kept)
 }
+
+/// An id as a log line, a dead letter's reason or the admin page may quote it. Ids are short tokens, but the
+/// value PostgreSQL refused may be the id itself (a NUL, thousands of characters), so control characters are
+/// escaped (`\u{0}`) and the length capped at 64, with the full size in bytes.
+public func shownIdentifier(_ id: String) -> String {
+    var shown = ""
+    for scalar in id.unicodeScalars.prefix(64) {
+        if scalar.properties.generalCategory == .control {
+            shown += "\\u{\(String(scalar.value, radix: 16))}"
+        } else {
+            shown.unicodeScalars.append(scalar)
+        }
+    }
+    return id.unicodeScalars.count > 64 ? shown + "…(\(id.utf8.count) bytes)" : shown
+}
