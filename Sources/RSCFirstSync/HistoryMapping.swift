@@ -15,6 +15,11 @@ public enum HistoryMapping {
         "interviews": ("interviews", "interview"), "notes": ("comments", "comment"),
     ]
 
+    /// The contract's `data.type` and event prefix of an API resource; nil for one not synced (users).
+    public static func contractType(of resource: String) -> (type: String, event: String)? {
+        contractType[resource]
+    }
+
     public struct Author: Sendable, Equatable {
         public var email: String?
         public var name: String?
