@@ -31,12 +31,15 @@ public struct OutboundConsumer: Service {
     let companies: KnownCompanies
     let settings: Settings
     let doorbell: SendDoorbell?
+    /// Where a company's lost events are reported, so a reconciliation pass repairs what they carried.
+    let lostEvents: ReconciliationRequests?
     let logger: Logger
 
     /// - Parameter doorbell: rung after a batch marked LinkedIn records, for the sender in this process.
     public init(
         consumer: KafkaConsumer, intake: ChangeEventIntake, states: EntityStateStore, deadLetters: DeadLetterPublisher,
-        companies: KnownCompanies, settings: Settings = Settings(), doorbell: SendDoorbell? = nil, logger: Logger
+        companies: KnownCompanies, settings: Settings = Settings(), doorbell: SendDoorbell? = nil,
+        lostEvents: ReconciliationRequests? = nil, logger: Logger
     ) {
         self.consumer = consumer
         self.intake = intake
@@ -45,6 +48,7 @@ public struct OutboundConsumer: Service {
         self.companies = companies
         self.settings = settings
         self.doorbell = doorbell
+        self.lostEvents = lostEvents
         self.logger = logger
     }
 
@@ -224,6 +228,7 @@ public struct OutboundConsumer: Service {
             Counter(label: "rsc_outbound_events_total", dimensions: [("topic", letter.topic), ("outcome", "dead_lettered")])
                 .increment()
         }
+        await requestReconciliation(after: rejected)
         for (topic, count) in outcome.storedByType {
             Counter(label: "rsc_outbound_events_total", dimensions: [("topic", topicName(type: topic)), ("outcome", "stored")])
                 .increment(by: count)
@@ -233,6 +238,30 @@ public struct OutboundConsumer: Service {
             "deadLettered": "\(rejected.count)", "readMs": "\(batch.readDuration.milliseconds)",
             "companiesMs": "\(outcome.companiesDuration.milliseconds)", "storeMs": "\((stored - started).milliseconds)",
         ])
+    }
+
+    /// A dead-lettered event of a connected company is a change LinkedIn will not get from the topic: its
+    /// company's next reconciliation pass is requested now, which reads the record's current state from
+    /// Teamtailor. (Unknown companies' events are not lost: they are replayed once the company is added.)
+    /// Best effort: the dead letter is already written, so a failure here is logged, not retried.
+    func requestReconciliation(after rejected: [(DeadLetter, KafkaMessage)]) async {
+        guard let lostEvents else { return }
+        let companies = Set(rejected.compactMap { letter, message -> String? in
+            guard letter.errorClass != .unknownCompany, let key = message.keyString,
+                  key.wholeMatch(of: /[0-9A-Za-z_-]{1,64}/) != nil else { return nil }
+            return key
+        })
+        guard !companies.isEmpty else { return }
+        do {
+            let requested = try await lostEvents.request(companyIDs: companies)
+            if requested > 0 {
+                logger.info("reconciliation requested for companies whose events were dead-lettered", metadata: [
+                    "companies": "\(companies.sorted().joined(separator: ","))",
+                ])
+            }
+        } catch {
+            logger.warning("could not request a reconciliation after dead letters", metadata: ["error": "\(loggable(error))"])
+        }
     }
 
     /// What storing some of a batch's events did (summed over the parts when the batch was narrowed).

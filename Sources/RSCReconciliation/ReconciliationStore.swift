@@ -82,13 +82,7 @@ public struct ReconciliationStore: Sendable {
 
     /// Asks for a pass now (a full one when `full`); the next free replica takes it.
     public func request(companyID: String, full: Bool) async throws {
-        try await postgres.query(
-            """
-            INSERT INTO reconcile_state (company_id, requested_at, requested_full) VALUES (\(companyID), now(), \(full))
-            ON CONFLICT (company_id) DO UPDATE
-            SET requested_at = now(), requested_full = reconcile_state.requested_full OR EXCLUDED.requested_full
-            """,
-            logger: logger)
+        try await ReconciliationRequests(postgres: postgres, logger: logger).request(companyIDs: [companyID], full: full)
     }
 
     // MARK: Lease

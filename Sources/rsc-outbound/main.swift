@@ -44,7 +44,8 @@ await WorkerRuntime.run(name: "rsc-outbound", defaultGroupID: "rsc-outbound") { 
                 producer: try KafkaProducer(configuration: producerConfiguration, logger: context.logger)
             ),
             companies: KnownCompanies(client: context.postgres, logger: context.logger),
-            doorbell: doorbell, logger: context.logger
+            doorbell: doorbell, lostEvents: ReconciliationRequests(postgres: context.postgres, logger: context.logger),
+            logger: context.logger
         ),
         LinkedInSender(
             postgres: context.postgres, linkedIn: linkedIn, companies: companies, settings: senderSettings, doorbell: doorbell,

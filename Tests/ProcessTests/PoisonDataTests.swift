@@ -95,6 +95,12 @@ struct PoisonDataTests {
                 // The dead letters keep the original bytes, so a replay after a fix sends exactly what was refused.
                 #expect(Set(letters.map(\.value)) == Set(messages[1...3].map(\.value)))
 
+                // The refused events are changes LinkedIn will not get from the topic: the connected company's
+                // reconciliation is requested (the NUL "company" is no company, and nothing is asked for it).
+                let requested = try await client.query("SELECT company_id FROM reconcile_state WHERE requested_at IS NOT NULL", logger: logger)
+                    .decode(String.self).reduce(into: [String]()) { $0.append($1) }
+                #expect(requested == ["1842"])
+
                 worker.signal(SIGTERM)
                 #expect(try await worker.waitForExit(timeout: .seconds(15)) == 0)
                 #expect(!worker.standardOutput.contains("Zo\\u0000"), "the refused value is not logged")
