@@ -144,7 +144,9 @@ extension SimulatorState {
         guard let target = callbackTarget(OrganizationURN.normalize(organization)) else {
             throw .conflict("\(organization) has no callback URL")
         }
-        return await pusher.challenge(url: target.url, secret: target.secret, code: ProvisioningRoutes.randomToken(24))
+        let child = data.onboarding.provisioned.values.first { $0.clientID == target.clientID }
+        return await pusher.challenge(
+            url: target.url, secret: target.secret, code: ProvisioningRoutes.randomToken(24), applicationId: child?.applicationID)
     }
 
     // MARK: Export to ATS
@@ -201,14 +203,14 @@ extension SimulatorState {
     // MARK: Internals
 
     /// The callback URL of an organization (its ONE_CLICK_EXPORT one first) and the secret that signs for it.
-    func callbackTarget(_ organization: String) -> (url: String, secret: String)? {
+    func callbackTarget(_ organization: String) -> (url: String, secret: String, clientID: String)? {
         let named = data.onboarding.integrations(of: organization, contracts: data.recruiter.contracts(of: organization))
         let order = IntegrationType.allCases
         for (_, record) in named.sorted(by: { order.firstIndex(of: $0.key.type)! < order.firstIndex(of: $1.key.type)! }) {
             guard let url = record.configurations["CALLBACK_URL"], let client = record.configuredBy,
                 let application = registry.applications[client]
             else { continue }
-            return (url, application.clientSecret)
+            return (url, application.clientSecret, client)
         }
         return nil
     }
