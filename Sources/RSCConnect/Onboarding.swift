@@ -168,6 +168,9 @@ public struct Onboarding: Sendable {
         }
         let credentials = try await companies.credentials(companyID)
         guard let clientID = credentials.linkedInClientID, let secret = credentials.linkedInClientSecret else {
+            if let application = try await companies.applicationURN(companyID) {
+                throw OnboardingError.applicationSecretMissing(Self.secretMissingRemedy(applicationURN: application))
+            }
             throw OnboardingError.conflict("activate the company first")
         }
         // The organization is stored before LinkedIn learns the callback URL, so the first push checks against it.

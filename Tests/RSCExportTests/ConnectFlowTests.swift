@@ -72,8 +72,12 @@ struct ConnectFlowTests {
             let problem = try #require(errors.first { $0["cause"] as? String == "application_secret_missing" })
             #expect((problem["message"] as? String)?.contains("partner support") == true)
             #expect((status.json["state"] as? [String: Any])?["code"] as? String == "provisioned")
-            // Nothing pretends to hold credentials.
+            // Nothing pretends to hold credentials, and the next step says the same instead of "activate first".
             #expect(try await harness.companies.credentials(ConnectHarness.companyID).linkedInClientSecret == nil)
+            let integration = try await harness.call(.POST, "/companies/1842/rsc/integration", [
+                "actingUser": ConnectHarness.admin, "organizationUrn": ConnectHarness.organization, "contractUrns": [ConnectHarness.contract],
+            ])
+            #expect(integration.status == 409 && integration.errorCode == "application_secret_missing")
         }
     }
 
