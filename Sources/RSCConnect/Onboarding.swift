@@ -108,7 +108,7 @@ public struct Onboarding: Sendable {
             }
         } catch let error as LinkedInError {
             logger.warning("provisioning failed", metadata: ["company": "\(companyID)", "status": "\(error.status.map(String.init) ?? "-")"])
-            throw OnboardingError.linkedIn("LinkedIn could not create the integration's application (\(error.status.map(String.init) ?? "no answer")); try again in a minute")
+            throw OnboardingError.linkedIn("LinkedIn could not set up the integration's application (\(error.status.map(String.init) ?? "no answer")); try again in a minute")
         }
         logger.info("company activated", metadata: ["company": "\(companyID)"])
         let company = try await requireCompany(companyID)
