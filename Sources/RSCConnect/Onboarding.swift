@@ -79,10 +79,18 @@ public struct Onboarding: Sendable {
         guard !request.teamtailorApiKey.isEmpty else { throw OnboardingError.invalid("teamtailorApiKey must not be empty") }
         let clientID: String
         do {
-            if let stored = try await storedApplication(companyID) {
+            var reusable = try await storedApplication(companyID)
+            if let stored = reusable {
                 // Activated before (a retry, or again after a crash): the secret is ours already. The domain may
-                // have changed since, so it is set again.
-                try await linkedIn.updateApplication(key: stored.key, validJsSdkDomains: settings.jsSdkDomains, partner: settings.partner)
+                // have changed since, so it is set again. A 404 means LinkedIn no longer has the application.
+                do {
+                    try await linkedIn.updateApplication(key: stored.key, validJsSdkDomains: settings.jsSdkDomains, partner: settings.partner)
+                } catch let error as LinkedInError where error.status == 404 {
+                    logger.notice("stored child application is gone from LinkedIn; creating a new one", metadata: ["company": "\(companyID)", "application": "\(stored.key)"])
+                    reusable = nil
+                }
+            }
+            if let stored = reusable {
                 try await companies.recordActivation(
                     companyID: companyID, teamtailorToken: request.teamtailorApiKey, applicationURN: stored.key,
                     clientID: stored.application.clientID, clientSecret: stored.application.clientSecret,

@@ -78,6 +78,15 @@ extension SimulatorState {
         return true
     }
 
+    /// LinkedIn's partner support deletes a child application (RSC has no API for it): it is gone from the lookup,
+    /// its updates are 404 and its credentials get no token. False when there is none for the id.
+    @discardableResult
+    public func deleteProvisionedApplication(uniqueForeignId: String) -> Bool {
+        guard let application = data.onboarding.provisioned.removeValue(forKey: uniqueForeignId) else { return false }
+        _ = registry.setRevoked(true, clientID: application.clientID)
+        return true
+    }
+
     // MARK: Integrations
 
     public func integrations(organization: String) -> [SimulatedIntegration] {

@@ -78,6 +78,32 @@ struct ConnectFlowTests {
                 "actingUser": ConnectHarness.admin, "organizationUrn": ConnectHarness.organization, "contractUrns": [ConnectHarness.contract],
             ])
             #expect(integration.status == 409 && integration.errorCode == "application_secret_missing")
+
+            // The remedy works: LinkedIn's support deletes the application, the admin activates again.
+            #expect(await harness.linkedIn.state.deleteProvisionedApplication(uniqueForeignId: ConnectHarness.companyID))
+            let again = try await harness.activate()
+            #expect(again.status == 200)
+            let clientID = try #require((again.json["widget"] as? [String: Any])?["clientId"] as? String)
+            #expect(clientID != orphan.credentials.clientID)
+            #expect(try await harness.companies.credentials(ConnectHarness.companyID).linkedInClientID == clientID)
+            let healed = try await harness.call(.GET, "/companies/1842/rsc/status")
+            #expect((healed.json["errors"] as? [[String: Any]] ?? []).allSatisfy { $0["cause"] as? String != "application_secret_missing" })
+            #expect((healed.json["state"] as? [String: Any])?["reason"] == nil)
+        }
+    }
+
+    @Test("an application LinkedIn no longer has (404 on its update) is replaced by a new one on the next activation")
+    func storedApplicationGoneFromLinkedIn() async throws {
+        try await ConnectHarness.run { harness in
+            let first = try await harness.activate()
+            let oldClientID = try #require((first.json["widget"] as? [String: Any])?["clientId"] as? String)
+            #expect(await harness.linkedIn.state.deleteProvisionedApplication(uniqueForeignId: ConnectHarness.companyID))
+            let again = try await harness.activate()
+            #expect(again.status == 200)
+            let newClientID = try #require((again.json["widget"] as? [String: Any])?["clientId"] as? String)
+            #expect(newClientID != oldClientID)
+            #expect(try await harness.companies.credentials(ConnectHarness.companyID).linkedInClientID == newClientID)
+            #expect(await harness.linkedIn.state.childApplicationCount(uniqueForeignId: ConnectHarness.companyID) == 1)
         }
     }
 

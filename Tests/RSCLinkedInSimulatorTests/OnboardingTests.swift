@@ -252,4 +252,28 @@ struct OnboardingTests {
         }
     }
 
+
+    @Test("an application LinkedIn's support deleted is gone from the lookup, 404 on update, and its credentials get no token")
+    func deletedApplication() async throws {
+        try await withSimulator { h in
+            let partner = try await h.partnerToken()
+            let created = try await h.call(.post, "/v2/provisionedApplications", token: partner, json: Self.provisionBody)
+            let key = try #require(created.json?["key"]?.stringValue)
+            let clientID = try #require(created.json?["credentials"]?["client_id"]?.stringValue)
+            let secret = try #require(created.json?["credentials"]?["client_secret"]?.stringValue)
+            #expect(try await h.send(.delete, "/_simulator/provisioned-applications?uniqueForeignId=tt-company-42").status == 204)
+            #expect(try await h.send(.delete, "/_simulator/provisioned-applications?uniqueForeignId=tt-company-42").status == 404)
+            let found = try await h.call(
+                .get, "/v2/provisionedApplications?q=credentialsByUniqueForeignId&uniqueForeignId=tt-company-42", token: partner)
+            #expect(found.json?["elements"]?.arrayValue?.isEmpty == true)
+            let update = try await h.call(
+                .post, "/v2/provisionedApplications/\(key)", token: partner, json: ["patch": ["$set": ["validJsSdkDomains": []]]])
+            #expect(update.status == 404)
+            await #expect(throws: (any Error).self) { _ = try await h.token(clientID: clientID, secret: secret) }
+            // A new create gets a new key, never the deleted one's.
+            let again = try await h.call(.post, "/v2/provisionedApplications", token: partner, json: Self.provisionBody)
+            #expect(again.status == 201 && again.json?["key"]?.stringValue != key)
+        }
+    }
+
 }

@@ -45,7 +45,7 @@ enum ProvisioningRoutes {
                 throw APIError(status: 409, message: "An application with uniqueForeignId \(foreignID) already exists")
             }
             let application = ProvisionedApplication(
-                key: applicationURNPrefix + String(data.onboarding.provisioned.count + 1_000_001),
+                key: applicationURNPrefix + String(data.onboarding.takeApplicationNumber()),
                 uniqueForeignId: foreignID, name: name, description: description,
                 validJsSdkDomains: lists["validJsSdkDomains"] ?? [],
                 oauth2AuthorizedCallbackUrls: lists["oauth2AuthorizedCallbackUrls"] ?? [],

@@ -159,6 +159,8 @@ struct OnboardingStore: Sendable {
     /// uniqueForeignId → application (one each; a second create is a 409).
     var provisioned: [String: ProvisionedApplication] = [:]
     private var pendingRegistrations: [ProvisionedApplication] = []
+    /// The number in the next application's URN; never reused, also after a deletion.
+    private var nextApplicationNumber = 1_000_001
     var integrations: [IntegrationKey: IntegrationRecord] = [:]
     /// requestId → the status change it reports.
     var statusRequests: [String: IntegrationStatusRequest] = [:]
@@ -166,6 +168,11 @@ struct OnboardingStore: Sendable {
     mutating func provision(_ application: ProvisionedApplication) {
         provisioned[application.uniqueForeignId] = application
         pendingRegistrations.append(application)
+    }
+
+    mutating func takeApplicationNumber() -> Int {
+        defer { nextApplicationNumber += 1 }
+        return nextApplicationNumber
     }
 
     /// The uniqueForeignId of the application with this key (`urn:li:developerApplication:N`).
