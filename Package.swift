@@ -165,7 +165,7 @@ let package = Package(
         .target(
             name: "RSCConnect",
             dependencies: [
-                "RSCExport", "RSCStore", "RSCLinkedInClient",
+                "RSCConfiguration", "RSCExport", "RSCStore", "RSCLinkedInClient",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -272,12 +272,13 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            exclude: ["Published"]
         ),
         .testTarget(
             name: "RSCLinkedInMappingTests",
             dependencies: ["RSCLinkedInMapping", "RSCLinkedInClient", "RSCChangeEvents"],
-            exclude: ["Golden"]
+            exclude: ["Golden", "Published"]
         ),
         .testTarget(
             name: "RSCStoreTests",

@@ -36,7 +36,8 @@ await WorkerRuntime.run(name: "rsc-export", defaultGroupID: "rsc-export", usesKa
     let onboarding = Onboarding(
         settings: .init(
             publicCallbackBaseURL: exportSettings.publicCallbackBaseURL,
-            partner: LinkedInApplication(clientID: exportSettings.partnerClientID, clientSecret: exportSettings.partnerClientSecret)),
+            partner: LinkedInApplication(clientID: exportSettings.partnerClientID, clientSecret: exportSettings.partnerClientSecret),
+            teamtailorAppURL: exportSettings.teamtailorAppURL),
         postgres: context.postgres, companies: companies, directory: directory, linkedIn: linkedIn, logger: logger)
     let internalListener = Application(
         router: InternalRoutes(onboarding: onboarding, logger: logger).router(token: exportSettings.internalAPIToken),

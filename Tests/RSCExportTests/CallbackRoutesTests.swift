@@ -168,4 +168,16 @@ struct CallbackRoutesTests {
             #expect(uuid.status == .ok)
         }
     }
+
+    @Test("a challenge that also names the application (applicationId, sent for parent-child applications) is answered with the company's secret")
+    func challengeWithApplicationID() async throws {
+        try await withListener { http, fixture in
+            let response = try await http.execute(
+                uri: "/linkedin/callbacks/\(fixture.token)?challengeCode=c0de-43&applicationId=1000001", method: .get)
+            #expect(response.status == .ok)
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: String])
+            #expect(object["challengeCode"] == "c0de-43")
+            #expect(object["challengeResponse"] == CallbackSignatureTests.openssl(key: Self.secret, message: "c0de-43"))
+        }
+    }
 }
