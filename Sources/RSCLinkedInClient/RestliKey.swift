@@ -21,8 +21,6 @@ public struct RestliKey: Hashable, Sendable, CustomStringConvertible {
         Dictionary(fields.map { ($0.name, $0.value) }, uniquingKeysWith: { first, _ in first })
     }
 
-    public subscript(name: String) -> String? { fields.first { $0.name == name }?.value }
-
     public static func == (lhs: RestliKey, rhs: RestliKey) -> Bool { lhs.fieldMap == rhs.fieldMap }
 
     public func hash(into hasher: inout Hasher) {
