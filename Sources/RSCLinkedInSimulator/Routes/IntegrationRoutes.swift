@@ -95,16 +95,16 @@ enum IntegrationRoutes {
             var outcome = BatchOutcome()
             for key in keys {
                 if key.type.takesContract, data.recruiter.contracts[key.context] != context.caller.organization {
-                    outcome.failed(key.canonical, RecordFailure(
+                    outcome.failed(key.answerKey, RecordFailure(
                         status: 403, message: "Contract \(key.context) does not belong to this application's organization"))
                     continue
                 }
                 guard let name = names[key] ?? nil, !name.trimmingCharacters(in: .whitespaces).isEmpty else {
-                    outcome.failed(key.canonical, .invalid("integrationName must be a non-empty string"))
+                    outcome.failed(key.answerKey, .invalid("integrationName must be a non-empty string"))
                     continue
                 }
                 data.onboarding.integrations[key, default: IntegrationRecord(name: name)].name = name
-                outcome.succeeded(key.canonical)
+                outcome.succeeded(key.answerKey)
             }
             return outcome.json
         }
