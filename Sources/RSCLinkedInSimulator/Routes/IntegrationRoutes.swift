@@ -22,12 +22,12 @@ enum IntegrationRoutes {
             var outcome = BatchOutcome()
             for key in keys {
                 if key.type.takesContract, data.recruiter.contracts[key.context] != context.caller.organization {
-                    outcome.failed(key.restliV1BatchAnswerKey, RecordFailure(
+                    outcome.failed(key.answerKey, RecordFailure(
                         status: 403, message: "Contract \(key.context) does not belong to this application's organization"))
                 } else if let record = data.onboarding.integrations[key] {
-                    outcome.result(key.restliV1BatchAnswerKey, key.element(record))
+                    outcome.result(key.answerKey, key.element(record))
                 } else {
-                    outcome.failed(key.restliV1BatchAnswerKey, .notFound("Integration \(key.canonical) has not been named"))
+                    outcome.failed(key.answerKey, .notFound("Integration \(key.canonical) has not been named"))
                 }
             }
             return outcome.json
