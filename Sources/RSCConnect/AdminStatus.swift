@@ -75,7 +75,43 @@ public struct AdminStatus: Encodable, Sendable {
     var records: [Records]
     var errors: [Problem]
     var integrations: [IntegrationCheck]?
+    /// The standing reconciliation: running, or the last completed pass (when, checked, repaired by type).
+    var reconciliation: Reconciliation
     var asOf: Date
+
+    public struct Reconciliation: Encodable, Sendable {
+        /// never | requested | running | done | failed
+        var state: String
+        var kind: String?
+        var lastCompletedAt: Date?
+        var lastFullCompletedAt: Date?
+        var recordsChecked: Int
+        var recordsRepaired: [String: Int]
+        var error: String?
+
+        init(_ status: ReconciliationStatus?) {
+            guard let status else {
+                self.init(state: "never", kind: nil, lastCompletedAt: nil, lastFullCompletedAt: nil, recordsChecked: 0, recordsRepaired: [:], error: nil)
+                return
+            }
+            let state = status.running ? "running" : status.requested ? "requested" : status.lastError != nil ? "failed"
+                : status.lastFinishedAt != nil ? "done" : "never"
+            self.init(
+                state: state, kind: status.running ? status.runningKind : status.lastKind, lastCompletedAt: status.lastFinishedAt,
+                lastFullCompletedAt: status.lastFullFinishedAt, recordsChecked: status.checked.values.reduce(0, +),
+                recordsRepaired: status.repaired.filter { $0.value > 0 }, error: status.lastError)
+        }
+
+        init(state: String, kind: String?, lastCompletedAt: Date?, lastFullCompletedAt: Date?, recordsChecked: Int, recordsRepaired: [String: Int], error: String?) {
+            self.state = state
+            self.kind = kind
+            self.lastCompletedAt = lastCompletedAt
+            self.lastFullCompletedAt = lastFullCompletedAt
+            self.recordsChecked = recordsChecked
+            self.recordsRepaired = recordsRepaired
+            self.error = error
+        }
+    }
 }
 
 extension AdminStatus {
@@ -143,6 +179,7 @@ extension AdminStatus {
             },
             errors: problems,
             integrations: nil,
+            reconciliation: Reconciliation(try await ReconciliationStatus.load(companyID: company.id, postgres: postgres, logger: logger)),
             asOf: now
         )
     }

@@ -26,21 +26,6 @@ public struct ReconciliationStore: Sendable {
         public var repaired: [String: Int]
     }
 
-    /// The last completed pass and the one running, as the admin page and `rsc status` show them.
-    public struct Status: Sendable, Equatable, Codable {
-        public var running: Bool
-        public var runningKind: String?
-        public var runningStartedAt: Date?
-        public var lastKind: String?
-        public var lastStartedAt: Date?
-        public var lastFinishedAt: Date?
-        public var lastFullFinishedAt: Date?
-        public var checked: [String: Int]
-        public var repaired: [String: Int]
-        public var requested: Bool
-        public var lastError: String?
-    }
-
     // MARK: Scheduling
 
     /// Facts for every active company whose pass no other replica holds.
@@ -190,30 +175,11 @@ public struct ReconciliationStore: Sendable {
             logger: logger)
     }
 
-    public func status(companyID: String) async throws -> Status? {
-        let rows = try await postgres.query(
-            """
-            SELECT running_kind, running_started_at, last_kind, last_started_at, last_finished_at, last_full_finished_at,
-                   CASE WHEN running_kind IS NULL THEN last_checked ELSE running_checked END::text,
-                   CASE WHEN running_kind IS NULL THEN last_repaired ELSE running_repaired END::text,
-                   requested_at IS NOT NULL, last_error
-            FROM reconcile_state WHERE company_id = \(companyID)
-            """,
-            logger: logger)
-        for try await (running, runningStarted, lastKind, lastStarted, lastFinished, lastFull, checked, repaired, requested, error) in rows.decode(
-            (String?, Date?, String?, Date?, Date?, Date?, String, String, Bool, String?).self)
-        {
-            return Status(
-                running: running != nil, runningKind: running, runningStartedAt: runningStarted, lastKind: lastKind,
-                lastStartedAt: lastStarted, lastFinishedAt: lastFinished, lastFullFinishedAt: lastFull,
-                checked: Self.counts(checked), repaired: Self.counts(repaired), requested: requested, lastError: error)
-        }
-        return nil
+    public func status(companyID: String) async throws -> ReconciliationStatus? {
+        try await ReconciliationStatus.load(companyID: companyID, postgres: postgres, logger: logger)
     }
 
-    static func counts(_ json: String) -> [String: Int] {
-        (try? JSONDecoder().decode([String: Int].self, from: Data(json.utf8))) ?? [:]
-    }
+    static func counts(_ json: String) -> [String: Int] { ReconciliationStatus.counts(json) }
 
     static func json(_ counts: [String: Int]) -> String {
         let encoder = JSONEncoder()

@@ -144,7 +144,7 @@ struct CompaniesCommand: AsyncParsableCommand {
 
         func run() async throws {
             let requestedAt = Date()
-            let status = try await CommandEnvironment.withPostgres { client -> ReconciliationStore.Status? in
+            let status = try await CommandEnvironment.withPostgres { client -> ReconciliationStatus? in
                 guard try await CompaniesCommand.store(client).find(companyID) != nil else {
                     throw CompanyStoreError.notFound(companyID: companyID)
                 }

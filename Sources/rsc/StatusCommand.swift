@@ -45,7 +45,7 @@ struct StatusCommand: AsyncParsableCommand {
     }
 
     /// One line on the standing reconciliation: running, or the last completed pass and what it found.
-    static func describe(_ status: ReconciliationStore.Status?) -> String {
+    static func describe(_ status: ReconciliationStatus?) -> String {
         guard let status else { return "reconciliation: no pass yet" }
         func counts(_ values: [String: Int]) -> String {
             values.filter { $0.value > 0 }.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")

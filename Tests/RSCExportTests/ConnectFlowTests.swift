@@ -92,6 +92,28 @@ struct ConnectFlowTests {
         }
     }
 
+    @Test("the admin status shows the standing reconciliation: never run, then the last pass with what it repaired")
+    func statusShowsReconciliation() async throws {
+        try await ConnectHarness.run { harness in
+            #expect(try await harness.activate().status == 200)
+            let before = try await harness.call(.GET, "/companies/1842/rsc/status")
+            #expect((before.json["reconciliation"] as? [String: Any])?["state"] as? String == "never")
+            try await harness.postgres.query(
+                """
+                INSERT INTO reconcile_state (company_id, last_kind, last_started_at, last_finished_at, last_checked, last_repaired)
+                VALUES ('1842', 'incremental', now() - interval '2 minutes', now(), '{"candidates": 120, "jobs": 4}', '{"candidates": 3, "jobs": 0}')
+                """,
+                logger: harness.logger)
+            let after = try await harness.call(.GET, "/companies/1842/rsc/status")
+            let reconciliation = try #require(after.json["reconciliation"] as? [String: Any])
+            #expect(reconciliation["state"] as? String == "done")
+            #expect(reconciliation["kind"] as? String == "incremental")
+            #expect(reconciliation["recordsChecked"] as? Int == 124)
+            #expect(reconciliation["recordsRepaired"] as? [String: Int] == ["candidates": 3])
+            #expect(reconciliation["lastCompletedAt"] is String)
+        }
+    }
+
     @Test("an application LinkedIn no longer has (404 on its update) is replaced by a new one on the next activation")
     func storedApplicationGoneFromLinkedIn() async throws {
         try await ConnectHarness.run { harness in
