@@ -54,6 +54,12 @@ public struct OnboardingError: Error, Sendable, Equatable {
     static func conflict(_ message: String) -> OnboardingError {
         OnboardingError(status: 409, code: "wrong_state", message)
     }
+    /// The key does not work on this deployment's Teamtailor host: another region's, or revoked.
+    static func teamtailorKeyRefused(host: String) -> OnboardingError {
+        OnboardingError(
+            status: 422, code: "teamtailor_key_refused",
+            "Teamtailor's API at \(host) refused the API key: this deployment serves that Teamtailor region only, so a key from another region (or a revoked key) cannot be used here")
+    }
     /// LinkedIn did not answer as needed; the admin can retry the step.
     static func linkedIn(_ message: String) -> OnboardingError {
         OnboardingError(status: 502, code: "linkedin_unavailable", message)

@@ -4,6 +4,7 @@ import PostgresNIO
 import RSCExport
 import RSCLinkedInClient
 import RSCStore
+import RSCTeamtailorClient
 
 /// Connecting a company, step by step, as the admin walks through Teamtailor's settings page:
 /// activate (child application) → LinkedIn's widget → integration (names, callback URL) → LinkedIn's
@@ -19,6 +20,9 @@ public struct Onboarding: Sendable {
         public var atsName = "Teamtailor"
         /// The domain that loads LinkedIn's widgets (the settings and candidate pages).
         public var widgetDomains = ["https://app.teamtailor.com"]
+        /// This deployment's Teamtailor API (its region): activation refuses a key it does not accept
+        /// (docs/operations.md, "Teamtailor regions"). nil: the key is not checked.
+        public var teamtailor: TeamtailorClient?
 
         public init(publicCallbackBaseURL: URL, partner: LinkedInApplication) {
             self.publicCallbackBaseURL = publicCallbackBaseURL
@@ -72,6 +76,7 @@ public struct Onboarding: Sendable {
     func activate(companyID: String, _ request: ActivateRequest) async throws -> Activation {
         guard request.actingUser.isAdmin else { throw OnboardingError.adminRequired }
         guard !request.teamtailorApiKey.isEmpty else { throw OnboardingError.invalid("teamtailorApiKey must not be empty") }
+        try await checkTeamtailorKey(companyID: companyID, request.teamtailorApiKey)
         let application = try await provisionedApplication(companyID: companyID, companyName: request.companyName)
         try await companies.recordActivation(
             companyID: companyID, teamtailorToken: request.teamtailorApiKey, applicationURN: application.key,
@@ -82,6 +87,23 @@ public struct Onboarding: Sendable {
         return Activation(
             companyId: companyID, status: company.status.rawValue, summary: company.status.summary,
             widget: .init(clientId: application.credentials.clientID))
+    }
+
+    /// One deployment serves one Teamtailor region: a key this region's API refuses (another region's, or a
+    /// revoked one) stops the activation before anything is provisioned at LinkedIn.
+    func checkTeamtailorKey(companyID: String, _ key: String) async throws {
+        guard let teamtailor = settings.teamtailor else { return }
+        do {
+            try await teamtailor.verifyKey(credentials: TeamtailorCredentials(apiKey: key))
+        } catch let error as TeamtailorError where error.verdict == .unauthorized {
+            logger.warning("activation refused: Teamtailor refused the key", metadata: ["company": "\(companyID)", "status": "\(error.status ?? 0)"])
+            throw OnboardingError.teamtailorKeyRefused(host: teamtailor.host)
+        } catch let error as TeamtailorError {
+            logger.warning("activation failed: Teamtailor did not accept the key check", metadata: ["company": "\(companyID)", "status": "\(error.status.map(String.init) ?? "-")"])
+            throw OnboardingError(
+                status: 502, code: "teamtailor_unavailable",
+                "Teamtailor's API at \(teamtailor.host) did not answer the key check (\(error.status.map(String.init) ?? "no answer")); try again in a minute")
+        }
     }
 
     /// The child application for the company: an existing one (a retry after a crash) or a new one; never two.

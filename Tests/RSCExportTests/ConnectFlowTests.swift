@@ -24,6 +24,19 @@ struct ConnectFlowTests {
         }
     }
 
+    @Test("a key this deployment's Teamtailor region refuses (another region's) stops the activation before anything is provisioned")
+    func otherRegionKeyRefused() async throws {
+        try await ConnectHarness.run { harness in
+            let refused = try await harness.activate(key: "key-of-the-na-region")
+            #expect(refused.status == 422)
+            #expect(refused.errorCode == "teamtailor_key_refused")
+            #expect(String(decoding: refused.body, as: UTF8.self).contains("127.0.0.1"), "the message names this deployment's host")
+            #expect(await harness.linkedIn.state.childApplicationCount(uniqueForeignId: ConnectHarness.companyID) == 0)
+            #expect(try await harness.count("SELECT count(*)::int FROM companies") == 0)
+            #expect(try await harness.activate().status == 200, "the company's own region's key is accepted")
+        }
+    }
+
     @Test("an activation repeated after a crash leaves one child application, and its credentials are stored sealed")
     func activationIsIdempotent() async throws {
         try await ConnectHarness.run { harness in
