@@ -23,6 +23,19 @@ public enum TeamtailorResource: String, CaseIterable, Sendable, Codable {
         }
     }
 
+    /// Sparse fieldsets for the included records: the mapping reads only their linkage ids and a few
+    /// attributes, so the included records carry only those (JSON:API `fields[type]`; Teamtailor/docs: the API
+    /// follows the JSON API specification). Keeps a page of 30 applications small.
+    public var historyFieldsets: [(String, String)] {
+        switch self {
+        case .jobs: [("fields[users]", "name,email"), ("fields[locations]", "city,country,zip")]
+        case .jobApplications:
+            [("fields[candidates]", "created-at"), ("fields[jobs]", "title"), ("fields[stages]", "name"), ("fields[reject-reasons]", "reason")]
+        case .stages: [("fields[jobs]", "title")]
+        case .candidates, .notes, .users: []
+        }
+    }
+
     /// Filters the first sync sends so nothing is left out by a list's defaults: jobs list only published, public
     /// jobs unless told otherwise (Teamtailor/docs `jobs/_list`).
     public var historyFilters: [(String, String)] {

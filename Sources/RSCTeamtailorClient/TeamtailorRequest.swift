@@ -85,6 +85,7 @@ public enum TeamtailorRequests {
         var query = [("page[size]", String(min(max(1, size), pageSize))), ("page[number]", String(max(1, number))), ("sort", "id")]
         if !resource.historyInclude.isEmpty { query.append(("include", resource.historyInclude.joined(separator: ","))) }
         query += resource.historyFilters
+        query += resource.historyFieldsets
         return get("/v1/\(resource.rawValue)", query: query, resource: resource.rawValue, call: "GET /v1/\(resource.rawValue)")
     }
 

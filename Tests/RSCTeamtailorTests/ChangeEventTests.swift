@@ -124,6 +124,15 @@ struct ChangeEventTests {
             let keys = extra.map { "\($0["type"]?.stringValue ?? "")/\($0["id"]?.stringValue ?? "")" }
             #expect(Set(keys).count == keys.count, "each included record once")
 
+            // Sparse fieldsets (JSON:API): an included candidate with only the named field and no relationships.
+            let sparse = try await h.raw(
+                .GET, "/v1/job-applications?include=candidate&fields%5Bcandidates%5D=created-at", headers: Harness.apiHeaders())
+            let candidate = try #require(sparse.json?["included"]?[0])
+            guard case .object(let attributes)? = candidate["attributes"] else { Issue.record("no attributes"); return }
+            #expect(Set(attributes.keys) == ["created-at"])
+            #expect(candidate["relationships"] == nil)
+            #expect(sparse.json?["data"]?[0]?["attributes"]?["sourced"] != nil, "the primary records stay whole")
+
             // The client reads the same from a history page (which includes what the first sync needs).
             let page = try await h.client.historyPage(.jobApplications, after: nil, credentials: Harness.key)
             let record = try #require(page.records.first)

@@ -9,6 +9,15 @@ struct APIRepresentation {
     let store: CompanyStore
     /// `http://host:port`: absolute links point back at whoever was asked.
     let base: String
+    /// Sparse fieldsets (`fields[candidates]=email,first-name`): per type, the attributes and relationships to
+    /// render; a type not named renders whole (JSON:API, which Teamtailor/docs says the API follows).
+    var fieldsets: [String: Set<String>] = [:]
+
+    init(store: CompanyStore, base: String, fieldsets: [String: Set<String>] = [:]) {
+        self.store = store
+        self.base = base
+        self.fieldsets = fieldsets
+    }
 
     /// `{"data": resource, "included": [...]}` for one record.
     func document(_ record: SimulatedTeamtailorRecord, include: [String]) -> JSONValue {
@@ -22,12 +31,13 @@ struct APIRepresentation {
         guard let schema = APISchema.of(record.resource) else { return .null }
         let type = record.resource.rawValue
         let selfURL = "\(base)/v1/\(type)/\(record.id)"
+        let fieldset = fieldsets[type]
         var attributes: [String: JSONValue] = [:]
-        for name in schema.attributes {
+        for name in schema.attributes where fieldset?.contains(name) ?? true {
             if let value = record.attributes[name] ?? derived(name, of: record) { attributes[name] = value }
         }
         var relationships: [String: JSONValue] = [:]
-        for (name, cardinality) in schema.relationships {
+        for (name, cardinality) in schema.relationships where fieldset?.contains(name) ?? true {
             var relationship: [String: JSONValue] = [
                 "links": .object([
                     "self": .string("\(selfURL)/relationships/\(name)"), "related": .string("\(selfURL)/\(name)"),

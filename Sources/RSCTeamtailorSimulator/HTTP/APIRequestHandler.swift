@@ -27,18 +27,20 @@ struct APIRequestHandler {
             guard resource != .activities else { throw APIFailure.notFound("No route matches \(call.method) \(call.path)") }
             return try list(resource, in: store)
         case ("GET", 3):
-            let include = try Self.singleInclude(call.query, resource: resource)
+            let (include, fieldsets) = try Self.singleQuery(call.query, resource: resource)
             guard let record = store.record(resource, id!) else {
                 throw APIFailure.notFound("No \(resource.rawValue) record with id \(id!)")
             }
-            return Answer(response: .document(200, representation.document(record, include: include)))
+            let sparse = APIRepresentation(store: store, base: base, fieldsets: fieldsets)
+            return Answer(response: .document(200, sparse.document(record, include: include)))
         case ("GET", 4) where resource == .candidates && segments[3] == "activities":
             guard store.record(.candidates, id!) != nil else {
                 throw APIFailure.notFound("No candidates record with id \(id!)")
             }
             let query = try ListQuery(QueryParameters(raw: call.query), resource: .activities, configuration: configuration)
             let mine = store.collection(.activities).records.filter { $0.link("candidate")?.id == id! }
-            return Answer(response: .document(200, query.page(mine, representation: representation, path: call.path, filtered: true)))
+            let sparse = APIRepresentation(store: store, base: base, fieldsets: query.fieldsets)
+            return Answer(response: .document(200, query.page(mine, representation: sparse, path: call.path, filtered: true)))
         case ("POST", 2):
             return try create(resource, in: &store)
         case ("PATCH", 3):
@@ -54,11 +56,17 @@ struct APIRequestHandler {
     private var base: String { "http://" + (call.host ?? "\(configuration.host):\(configuration.port)") }
 
     /// A single record's query: `include` and `fields[…]` only.
-    static func singleInclude(_ raw: String?, resource: SimulatedTeamtailorResource) throws(APIFailure) -> [String] {
-        guard let schema = APISchema.of(resource) else { return [] }
+    static func singleQuery(_ raw: String?, resource: SimulatedTeamtailorResource) throws(APIFailure)
+        -> (include: [String], fieldsets: [String: Set<String>])
+    {
+        guard let schema = APISchema.of(resource) else { return ([], [:]) }
         var include: [String] = []
+        var fieldsets: [String: Set<String>] = [:]
         for (name, value) in try QueryParameters(raw: raw).pairs {
-            if name.hasPrefix("fields[") { continue }
+            if name.hasPrefix("fields["), name.hasSuffix("]") {
+                fieldsets[String(name.dropFirst("fields[".count).dropLast())] = Set(value.split(separator: ",").map(String.init))
+                continue
+            }
             guard name == "include" else { throw APIFailure.badRequest("\(name) is not allowed.", parameter: name) }
             for path in value.split(separator: ",").map(String.init) where !path.isEmpty {
                 guard schema.includable.contains(path) else {
@@ -67,12 +75,12 @@ struct APIRequestHandler {
                 include.append(path)
             }
         }
-        return include
+        return (include, fieldsets)
     }
 
     private func list(_ resource: SimulatedTeamtailorResource, in store: CompanyStore) throws(APIFailure) -> Answer {
         let query = try ListQuery(QueryParameters(raw: call.query), resource: resource, configuration: configuration)
-        let representation = APIRepresentation(store: store, base: base)
+        let representation = APIRepresentation(store: store, base: base, fieldsets: query.fieldsets)
         let document: JSONValue
         if resource == .candidates, let email = query.email {
             // Unique per company: the index answers at once.

@@ -10,6 +10,8 @@ struct ListQuery: Sendable {
     var include: [String] = []
     var sort: [(key: String, descending: Bool)] = []
     var filters: [(name: String, value: String)] = []
+    /// `fields[type]=a,b`: sparse fieldsets by type.
+    var fieldsets: [String: Set<String>] = [:]
     /// Every parameter except paging, kept for the `links` (so `next` repeats the filters).
     var otherParameters: [(name: String, value: String)] = []
     let resource: SimulatedTeamtailorResource
@@ -59,8 +61,9 @@ struct ListQuery: Sendable {
                     sort.append((key, descending))
                 }
                 otherParameters.append((name, value))
-            case _ where name.hasPrefix("fields["):
-                // Sparse fieldsets: accepted (JSON:API) and, decided here, not applied.
+            case _ where name.hasPrefix("fields[") && name.hasSuffix("]"):
+                // Sparse fieldsets (JSON:API, which Teamtailor/docs says the API follows).
+                fieldsets[String(name.dropFirst("fields[".count).dropLast())] = Set(value.split(separator: ",").map(String.init))
                 otherParameters.append((name, value))
             case _ where schema.filters.contains(name):
                 try Self.checkFilter(name, value)
