@@ -134,7 +134,7 @@ public final class TeamtailorClient: Sendable {
         var attempts = 0
         while true {
             attempts += 1
-            let window = lastID == nil ? HistoryWindow(start: 0, size: TeamtailorRequests.pageSize) : HistoryWindow.overlapping(end: position)
+            let window = HistoryWindow.overlapping(end: position)
             guard window.start / window.size + 1 <= maxPages, attempts <= maxPages else {
                 throw TeamtailorError(
                     verdict: .permanent, status: nil, call: "GET /v1/\(resource.rawValue)",
