@@ -198,7 +198,9 @@ final class InboundWriter: Sendable {
 
     /// Creates a private note unless a recovering retry finds the one an earlier attempt wrote.
     private func writePrivateNote(_ item: InboundItem, text: String, candidate: String, recovering: Bool) async throws -> String {
-        if recovering, let found = try await findNote(candidate: candidate, text: text) { return found }
+        // Found by the LinkedIn id the text ends with: the rest (the recruiter's name) may have changed since.
+        let marker = Self.marker(item)
+        if recovering, let found = try await findNote(candidate: candidate, where: { $0.hasSuffix(marker) }) { return found }
         let user = try await creditedUser(seat: item.seat)
         let created = try await retry.teamtailor(company) {
             try await teamtailor.createNote(candidateID: candidate, userID: user, text: text, isPrivate: true, credentials: credentials)
@@ -210,12 +212,16 @@ final class InboundWriter: Sendable {
     /// Looks among the newest notes (`sort=-id`; Teamtailor documents no filter on notes) for one on this
     /// candidate with this text: what an interrupted create left behind.
     private func findNote(candidate: String, text: String) async throws -> String? {
+        try await findNote(candidate: candidate, where: { $0 == text })
+    }
+
+    private func findNote(candidate: String, where matches: (String) -> Bool) async throws -> String? {
         var number = 1
         while number <= settings.noteScanPages {
             let page = try await retry.teamtailor(company) { try await teamtailor.newestNotes(page: number, credentials: credentials) }
             let found = page.records.first { note in
                 let owner = TeamtailorIDText.text(note.attributes["candidate-id"]) ?? note.relatedID("candidate")
-                return owner == candidate && note.attributes["note"]?.stringValue == text
+                return owner == candidate && (note.attributes["note"]?.stringValue).map(matches) == true
             }
             if let found { return found.id }
             guard page.next != nil else { return nil }
@@ -260,15 +266,25 @@ final class InboundWriter: Sendable {
         if let body = item.text, !body.isEmpty {
             lines.append(body.count > settings.inMailBodyLimit ? String(body.prefix(settings.inMailBodyLimit)) + " […]" : body)
         }
-        lines.append("(LinkedIn message \(item.id))")
+        lines.append(Self.marker(item))
         return lines.joined(separator: "\n")
+    }
+
+    /// The last line of a note written for a LinkedIn item: what a retry finds it by.
+    static func marker(_ item: InboundItem) -> String {
+        let what = switch item.kind {
+        case .inMail: "InMail"
+        case .stub: "contact details"
+        case .note: "note"
+        }
+        return "(LinkedIn \(what) \(item.id))"
     }
 
     /// Contact details the member shared that differ from what the candidate holds, to use by hand.
     func contactText(_ item: InboundItem, _ shared: [(field: String, value: String)]) -> String {
         var lines = ["LinkedIn contact details shared · \(Self.timestamp(item.createdAt))"]
         lines += shared.map { "\($0.field == "phone" ? "Phone" : "Email"): \($0.value)" }
-        lines.append("(LinkedIn message \(item.id))")
+        lines.append(Self.marker(item))
         return lines.joined(separator: "\n")
     }
 
