@@ -165,7 +165,7 @@ let package = Package(
         .target(
             name: "RSCConnect",
             dependencies: [
-                "RSCExport", "RSCStore", "RSCLinkedInClient", "RSCTeamtailorClient",
+                "RSCConfiguration", "RSCExport", "RSCStore", "RSCLinkedInClient", "RSCTeamtailorClient",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -176,6 +176,17 @@ let package = Package(
             name: "RSCFirstSync",
             dependencies: [
                 "RSCOutbound", "RSCStore", "RSCChangeEvents", "RSCRetry", "RSCTeamtailorClient",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // The standing reconciliation: Teamtailor re-read on a schedule, repairing what the change topics missed.
+        .target(
+            name: "RSCReconciliation",
+            dependencies: [
+                "RSCFirstSync", "RSCOutbound", "RSCStore", "RSCChangeEvents", "RSCRetry", "RSCTeamtailorClient",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -203,7 +214,7 @@ let package = Package(
             dependencies: [
                 "RSCConfiguration", "RSCStore", "RSCSecrets", "RSCKafka", "RSCSandbox", "RSCChangeEvents",
                 "RSCObservability", "RSCOutbound", "RSCLinkedInSimulator", "RSCTeamtailorSimulator", "RSCTeamtailorClient",
-                "RSCLinkedInClient", "RSCFirstSync", "RSCInbound", "RSCRetry",
+                "RSCLinkedInClient", "RSCFirstSync", "RSCReconciliation", "RSCInbound", "RSCRetry",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -214,7 +225,8 @@ let package = Package(
         .executableTarget(
             name: "rsc-outbound",
             dependencies: [
-                "RSCRuntime", "RSCOutbound", "RSCLinkedInClient", "RSCStore", "RSCFirstSync", "RSCTeamtailorClient",
+                "RSCRuntime", "RSCOutbound", "RSCLinkedInClient", "RSCStore", "RSCFirstSync", "RSCReconciliation",
+                "RSCTeamtailorClient",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
@@ -260,12 +272,13 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            exclude: ["Published"]
         ),
         .testTarget(
             name: "RSCLinkedInMappingTests",
             dependencies: ["RSCLinkedInMapping", "RSCLinkedInClient", "RSCChangeEvents"],
-            exclude: ["Golden"]
+            exclude: ["Golden", "Published"]
         ),
         .testTarget(
             name: "RSCStoreTests",
@@ -318,6 +331,15 @@ let package = Package(
             name: "RSCFirstSyncTests",
             dependencies: [
                 "RSCFirstSync", "RSCOutbound", "RSCStore", "RSCSecrets", "RSCTestSupport", "RSCChangeEvents",
+                "RSCLinkedInSimulator", "RSCLinkedInClient", "RSCTeamtailorSimulator", "RSCTeamtailorClient",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ]
+        ),
+        .testTarget(
+            name: "RSCReconciliationTests",
+            dependencies: [
+                "RSCReconciliation", "RSCFirstSync", "RSCOutbound", "RSCStore", "RSCSecrets", "RSCTestSupport", "RSCChangeEvents",
                 "RSCLinkedInSimulator", "RSCLinkedInClient", "RSCTeamtailorSimulator", "RSCTeamtailorClient",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),

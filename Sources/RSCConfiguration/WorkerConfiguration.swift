@@ -8,7 +8,8 @@ public enum LogLevelSetting: String, CaseIterable, Sendable {
 /// Every setting a worker reads at start. The README's configuration table lists the same names.
 ///
 /// Variables: `DATABASE_URL`, `KAFKA_BROKERS`, `KAFKA_GROUP_ID`, `LINKEDIN_API_URL`, `LINKEDIN_OAUTH_URL`,
-/// `KAFKA_PROPERTIES`, `TEAMTAILOR_API_URL`, `RSC_SECRET_KEY`, `RSC_SECRET_KEY_PREVIOUS`, `HTTP_PORT`, `METRICS_PORT`, `LOG_LEVEL`, `SHUTDOWN_GRACE_SECONDS`.
+/// `KAFKA_PROPERTIES`, `TEAMTAILOR_API_URL`, `RSC_SECRET_KEY`, `RSC_SECRET_KEY_PREVIOUS`, `HTTP_PORT`, `METRICS_PORT`, `LOG_LEVEL`, `SHUTDOWN_GRACE_SECONDS`,
+/// `RECONCILE_INTERVAL_SECONDS`, `RECONCILE_FULL_INTERVAL_SECONDS`.
 public struct WorkerConfiguration: Sendable {
     public var database: DatabaseSettings
     /// Comma-separated `host:port` list.
@@ -33,6 +34,11 @@ public struct WorkerConfiguration: Sendable {
     /// `LINKEDIN_SENDER_CONCURRENCY`: companies one replica sends for at once (0 pauses sending, e.g. during
     /// an incident at LinkedIn, while consumption goes on and changes queue up in PostgreSQL).
     public var linkedInSenderConcurrency: Int
+    /// `RECONCILE_INTERVAL_SECONDS` (daily): how often each company's changes since the last pass are re-read
+    /// from Teamtailor; `RECONCILE_FULL_INTERVAL_SECONDS` (weekly): how often a pass lists every id, to find
+    /// deletes no event carried. Each company at its own offset in the interval.
+    public var reconcileInterval: Duration
+    public var reconcileFullInterval: Duration
 
     /// Reads and checks every variable; the first problem found is thrown.
     /// - Parameter defaultGroupID: each worker has its own consumer group unless `KAFKA_GROUP_ID` says otherwise.
@@ -54,6 +60,9 @@ public struct WorkerConfiguration: Sendable {
         logLevel = try environment.choice("LOG_LEVEL", default: LogLevelSetting.info)
         shutdownGrace = .seconds(try environment.integer("SHUTDOWN_GRACE_SECONDS", default: 25, in: 1...3_600))
         linkedInSenderConcurrency = try environment.integer("LINKEDIN_SENDER_CONCURRENCY", default: 8, in: 0...256)
+        reconcileInterval = .seconds(try environment.integer("RECONCILE_INTERVAL_SECONDS", default: 86_400, in: 10...2_592_000))
+        reconcileFullInterval = .seconds(
+            try environment.integer("RECONCILE_FULL_INTERVAL_SECONDS", default: 604_800, in: 10...31_536_000))
         linkedInQuota = LinkedInQuotaSettings(
             recordsPerWindow: try environment.integer("LINKEDIN_RECORDS_PER_WINDOW", default: 10_000, in: 100...1_000_000),
             window: .seconds(try environment.integer("LINKEDIN_QUOTA_WINDOW_SECONDS", default: 60, in: 1...86_400)),
@@ -86,8 +95,26 @@ public struct WorkerConfiguration: Sendable {
             }
             properties[parts[0]] = parts[1]
         }
+        let refused = properties.keys.filter { deliveryCriticalKafkaProperties.contains($0) }.sorted()
+        guard refused.isEmpty else {
+            throw ConfigurationError(
+                variable: "KAFKA_PROPERTIES",
+                expected: "no setting at-least-once delivery depends on (\(refused.joined(separator: ", ")) set by the workers themselves)",
+                isMissing: false
+            )
+        }
         return properties
     }
+
+    /// librdkafka settings the workers set and rely on, refused in `KAFKA_PROPERTIES` (applied after ours, they
+    /// would win): auto-commit or auto-store would commit offsets of batches not yet stored; another reset
+    /// policy would skip a new group's backlog; a producer without idempotence or full acks could lose or
+    /// duplicate dead letters; the brokers and group have their own variables.
+    public static let deliveryCriticalKafkaProperties: Set<String> = [
+        "enable.auto.commit", "auto.commit.enable", "enable.auto.offset.store", "auto.offset.reset",
+        "enable.idempotence", "acks", "request.required.acks", "enable.gapless.guarantee",
+        "bootstrap.servers", "metadata.broker.list", "group.id",
+    ]
 
     public static func secretKey(_ environment: EnvironmentReader) throws(ConfigurationError) -> String {
         let expected = "base64 of 32 random bytes (openssl rand -base64 32)"

@@ -59,12 +59,22 @@ public struct AdminStatus: Encodable, Sendable {
         var lastSeenAt: Date?
     }
 
+    /// One integration as LinkedIn's BATCH_GET reports it (only when the status is asked with `verify=linkedin`).
+    public struct IntegrationCheck: Encodable, Sendable {
+        var type: String
+        var context: String
+        /// enabled | disabled | named | missing | refused | unknown
+        var state: String
+        var detail: String?
+    }
+
     var companyId: String
     var state: State
     var firstSync: FirstSync
     var liveSync: LiveSync
     var records: [Records]
     var errors: [Problem]
+    var integrations: [IntegrationCheck]?
     var asOf: Date
 }
 
@@ -100,6 +110,11 @@ extension AdminStatus {
         var problems = logged.map {
             Problem(source: $0.source, cause: $0.cause, message: $0.message, count: $0.count, lastSeenAt: $0.lastSeenAt)
         }
+        if let application = try await Self.applicationWithoutSecret(company, postgres, logger) {
+            problems.insert(Problem(
+                source: "onboarding", cause: "application_secret_missing",
+                message: Onboarding.secretMissingRemedy(applicationURN: application), count: 1, lastSeenAt: nil), at: 0)
+        }
         // Records LinkedIn refused or could not match, grouped by reason, are errors too (not dated).
         for reason in sync.reasons where reason.state == "failed" || reason.state == "not_matched" {
             problems.append(Problem(
@@ -127,6 +142,7 @@ extension AdminStatus {
                         failed: $0.failed, waiting: $0.waiting)
             },
             errors: problems,
+            integrations: nil,
             asOf: now
         )
     }
@@ -160,6 +176,20 @@ extension AdminStatus {
         "jobs": ["job_posting"], "candidates": ["candidate"], "job-applications": ["application", "application_stage"],
         "interviews": ["interview_feedback"], "notes": ["candidate_note", "application_note"],
     ]
+
+    /// The URN of the company's child application when LinkedIn has it and its secret is not held here (a disconnected company
+    /// keeps its application's URN and no secret, and says so by its state instead).
+    static func applicationWithoutSecret(_ company: Company, _ postgres: PostgresClient, _ logger: Logger) async throws -> String? {
+        guard company.status != .disconnected, company.status != .disconnecting else { return nil }
+        let rows = try await postgres.query(
+            """
+            SELECT linkedin_application_urn FROM companies
+            WHERE company_id = \(company.id) AND linkedin_application_urn IS NOT NULL AND linkedin_secret_sealed IS NULL
+            """,
+            logger: logger)
+        for try await urn in rows.decode(String.self) { return urn }
+        return nil
+    }
 
     static func enabledAt(_ companyID: String, _ postgres: PostgresClient, _ logger: Logger) async throws -> Date? {
         let rows = try await postgres.query(

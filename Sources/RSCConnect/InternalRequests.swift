@@ -60,6 +60,11 @@ public struct OnboardingError: Error, Sendable, Equatable {
             status: 422, code: "teamtailor_key_refused",
             "Teamtailor's API at \(host) refused the API key: this deployment serves that Teamtailor region only, so a key from another region (or a revoked key) cannot be used here")
     }
+    /// LinkedIn has the company's child application, but its secret is not held here (LinkedIn shows it only in the
+    /// create's answer): retrying does not help; the remedy is in the message.
+    static func applicationSecretMissing(_ message: String) -> OnboardingError {
+        OnboardingError(status: 409, code: "application_secret_missing", message)
+    }
     /// LinkedIn did not answer as needed; the admin can retry the step.
     static func linkedIn(_ message: String) -> OnboardingError {
         OnboardingError(status: 502, code: "linkedin_unavailable", message)

@@ -33,8 +33,9 @@ public struct InternalRoutes: Sendable {
                 try await onboarding.updateSettings(companyID: company, body)
             }
         }
-        router.get("/companies/:company/rsc/status") { _, context in
-            try await answer(context) { company in try await onboarding.status(companyID: company) }
+        router.get("/companies/:company/rsc/status") { request, context in
+            let verify = request.uri.queryParameters["verify"] == "linkedin"
+            return try await answer(context) { company in try await onboarding.status(companyID: company, verifyIntegrations: verify) }
         }
         router.get("/companies/:company/candidates/:candidate/linkedin") { _, context in
             try await answer(context) { company in

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PostgresNIO
+import RSCConfiguration
 import RSCExport
 import RSCLinkedInClient
 import RSCStore
@@ -18,16 +19,20 @@ public struct Onboarding: Sendable {
         public var partner: LinkedInApplication
         /// Shown in LinkedIn as "<atsName> - <company>".
         public var atsName = "Teamtailor"
-        /// The domain that loads LinkedIn's widgets (the settings and candidate pages).
-        public var widgetDomains = ["https://app.teamtailor.com"]
+        /// `TEAMTAILOR_APP_URL`: its origin loads LinkedIn's widgets (the settings and candidate pages).
+        public var teamtailorAppURL: URL
         /// This deployment's Teamtailor API (its region): activation refuses a key it does not accept
         /// (docs/operations.md, "Teamtailor regions"). nil: the key is not checked.
         public var teamtailor: TeamtailorClient?
 
-        public init(publicCallbackBaseURL: URL, partner: LinkedInApplication) {
+        public init(publicCallbackBaseURL: URL, partner: LinkedInApplication, teamtailorAppURL: URL = URL(string: TeamtailorAppURL.defaultValue)!) {
             self.publicCallbackBaseURL = publicCallbackBaseURL
             self.partner = partner
+            self.teamtailorAppURL = teamtailorAppURL
         }
+
+        /// The child application's `validJsSdkDomains`.
+        var jsSdkDomains: [String] { [TeamtailorAppURL.origin(teamtailorAppURL)] }
     }
 
     let settings: Settings
@@ -77,16 +82,52 @@ public struct Onboarding: Sendable {
         guard request.actingUser.isAdmin else { throw OnboardingError.adminRequired }
         guard !request.teamtailorApiKey.isEmpty else { throw OnboardingError.invalid("teamtailorApiKey must not be empty") }
         try await checkTeamtailorKey(companyID: companyID, request.teamtailorApiKey)
-        let application = try await provisionedApplication(companyID: companyID, companyName: request.companyName)
-        try await companies.recordActivation(
-            companyID: companyID, teamtailorToken: request.teamtailorApiKey, applicationURN: application.key,
-            clientID: application.credentials.clientID, clientSecret: application.credentials.clientSecret,
-            activatedBy: request.actingUser.id)
-        logger.info("company activated", metadata: ["company": "\(companyID)", "application": "\(application.key)"])
+        let clientID: String
+        do {
+            var reusable = try await storedApplication(companyID)
+            if let stored = reusable {
+                // Activated before (a retry, or again after a crash): the secret is ours already. The domain may
+                // have changed since, so it is set again. A 404 means LinkedIn no longer has the application.
+                do {
+                    try await linkedIn.updateApplication(key: stored.key, validJsSdkDomains: settings.jsSdkDomains, partner: settings.partner)
+                } catch let error as LinkedInError where error.status == 404 {
+                    logger.notice("stored child application is gone from LinkedIn; creating a new one", metadata: ["company": "\(companyID)", "application": "\(stored.key)"])
+                    reusable = nil
+                }
+            }
+            if let stored = reusable {
+                try await companies.recordActivation(
+                    companyID: companyID, teamtailorToken: request.teamtailorApiKey, applicationURN: stored.key,
+                    clientID: stored.application.clientID, clientSecret: stored.application.clientSecret,
+                    activatedBy: request.actingUser.id)
+                clientID = stored.application.clientID
+            } else {
+                switch try await provisionApplication(companyID: companyID, companyName: request.companyName) {
+                case .created(let application):
+                    // LinkedIn shows the secret in this answer only: it is sealed and stored before anything else.
+                    try await companies.recordActivation(
+                        companyID: companyID, teamtailorToken: request.teamtailorApiKey, applicationURN: application.key,
+                        clientID: application.credentials.clientID, clientSecret: application.credentials.clientSecret,
+                        activatedBy: request.actingUser.id)
+                    clientID = application.credentials.clientID
+                case .existsWithoutSecret(let existing):
+                    let remedy = Self.secretMissingRemedy(applicationURN: existing.key)
+                    try await companies.recordApplicationWithoutSecret(
+                        companyID: companyID, teamtailorToken: request.teamtailorApiKey, applicationURN: existing.key,
+                        activatedBy: request.actingUser.id, reason: remedy)
+                    logger.error("child application exists but its secret is not held", metadata: ["company": "\(companyID)", "application": "\(existing.key)"])
+                    throw OnboardingError.applicationSecretMissing(remedy)
+                }
+            }
+        } catch let error as LinkedInError {
+            logger.warning("provisioning failed", metadata: ["company": "\(companyID)", "status": "\(error.status.map(String.init) ?? "-")"])
+            throw OnboardingError.linkedIn("LinkedIn could not set up the integration's application (\(error.status.map(String.init) ?? "no answer")); try again in a minute")
+        }
+        logger.info("company activated", metadata: ["company": "\(companyID)"])
         let company = try await requireCompany(companyID)
         return Activation(
             companyId: companyID, status: company.status.rawValue, summary: company.status.summary,
-            widget: .init(clientId: application.credentials.clientID))
+            widget: .init(clientId: clientID))
     }
 
     /// One deployment serves one Teamtailor region: a key this region's API refuses (another region's, or a
@@ -106,21 +147,33 @@ public struct Onboarding: Sendable {
         }
     }
 
-    /// The child application for the company: an existing one (a retry after a crash) or a new one; never two.
-    /// Looking up first makes a retry cheap; a create that meets a 409 falls back to the lookup.
-    func provisionedApplication(companyID: String, companyName: String) async throws -> ProvisionedApplication {
+    /// What the admin reads when LinkedIn has the company's application and this service lacks its secret.
+    static func secretMissingRemedy(applicationURN: String) -> String {
+        "LinkedIn already has this company's application (\(applicationURN)), but this service does not hold its client "
+            + "secret: LinkedIn shows a secret only once, when it creates the application. Ask LinkedIn's partner support "
+            + "to delete that application, then activate again."
+    }
+
+    /// The company's child application and its credentials, when this service holds its secret.
+    func storedApplication(_ companyID: String) async throws -> (key: String, application: LinkedInApplication)? {
+        guard try await companies.find(companyID) != nil, let key = try await companies.applicationURN(companyID) else { return nil }
+        let credentials: CompanyCredentials
         do {
-            if let existing = try await linkedIn.findProvisionedApplication(uniqueForeignId: companyID, partner: settings.partner) {
-                return existing
-            }
-            return try await linkedIn.provisionOrFindApplication(
-                uniqueForeignId: companyID, name: Self.applicationName(ats: settings.atsName, company: companyName),
-                description: "\(settings.atsName) integration with LinkedIn Recruiter for company \(companyID)",
-                jsSdkDomains: settings.widgetDomains, partner: settings.partner)
-        } catch let error as LinkedInError {
-            logger.warning("provisioning failed", metadata: ["company": "\(companyID)", "status": "\(error.status.map(String.init) ?? "-")"])
-            throw OnboardingError.linkedIn("LinkedIn could not create the integration's application (\(error.status.map(String.init) ?? "no answer")); try again in a minute")
+            credentials = try await companies.credentials(companyID)
+        } catch CompanyStoreError.noCredentials {
+            return nil
         }
+        guard let id = credentials.linkedInClientID, let secret = credentials.linkedInClientSecret else { return nil }
+        return (key, LinkedInApplication(clientID: id, clientSecret: secret))
+    }
+
+    /// A new child application for the company, or word that one exists (never two). No lookup comes first: a
+    /// lookup never gives the secret, so only a create can.
+    func provisionApplication(companyID: String, companyName: String) async throws -> ProvisioningOutcome {
+        try await linkedIn.provisionOrReportApplication(
+            uniqueForeignId: companyID, name: Self.applicationName(ats: settings.atsName, company: companyName),
+            description: "\(settings.atsName) integration with LinkedIn Recruiter for company \(companyID)",
+            jsSdkDomains: settings.jsSdkDomains, partner: settings.partner)
     }
 
     /// LinkedIn's rules for a child application's name: at most 50 characters and never the word "LinkedIn".
@@ -145,6 +198,9 @@ public struct Onboarding: Sendable {
         }
         let credentials = try await companies.credentials(companyID)
         guard let clientID = credentials.linkedInClientID, let secret = credentials.linkedInClientSecret else {
+            if let application = try await companies.applicationURN(companyID) {
+                throw OnboardingError.applicationSecretMissing(Self.secretMissingRemedy(applicationURN: application))
+            }
             throw OnboardingError.conflict("activate the company first")
         }
         // The organization is stored before LinkedIn learns the callback URL, so the first push checks against it.
@@ -155,10 +211,15 @@ public struct Onboarding: Sendable {
         let keys = ATSIntegrationKey.all(organization: request.organizationUrn, contracts: request.contractUrns)
         do {
             let named = try await linkedIn.nameIntegrations(keys, name: settings.atsName, application: application)
-            let registered = try await linkedIn.registerCallbackURL(
-                callbackURL, integration: ATSIntegrationKey(context: request.organizationUrn, type: .oneClickExport),
-                application: application)
-            for result in Array(named.values) + [registered] {
+            // JOB_POSTING_VIEWERS is required when a customer uses no ACLs (this integration sends none), on the
+            // ONE_CLICK_EXPORT key; APPLICATION_VIEWERS on IN_ATS_INDICATOR's, as LinkedIn's collection puts them.
+            let exportConfiguration = try await linkedIn.configureIntegration(
+                [("CALLBACK_URL", callbackURL), ("JOB_POSTING_VIEWERS", Self.allProductUsers)],
+                integration: ATSIntegrationKey(context: request.organizationUrn, type: .oneClickExport), application: application)
+            let indicatorConfiguration = try await linkedIn.configureIntegration(
+                [("APPLICATION_VIEWERS", Self.allProductUsers)],
+                integration: ATSIntegrationKey(context: request.organizationUrn, type: .inATSIndicator), application: application)
+            for result in Array(named.values) + Array(exportConfiguration.values) + Array(indicatorConfiguration.values) {
                 switch result {
                 case .accepted: continue
                 case .refused(let status, let message):
@@ -194,9 +255,48 @@ public struct Onboarding: Sendable {
         return SettingsChange(companyId: companyID, jobsPrivate: request.jobsPrivate, jobsResent: resent)
     }
 
-    func status(companyID: String) async throws -> AdminStatus {
+    /// The viewers value LinkedIn's collection sets: every Recruiter user of the contract sees the jobs / applications.
+    static let allProductUsers = "ALL_PRODUCT_USERS"
+
+    /// `verifyIntegrations` also asks LinkedIn, in one BATCH_GET, how each integration stands (a configuration
+    /// call: LinkedIn allows 5,000 a day, so only when the admin asks).
+    func status(companyID: String, verifyIntegrations: Bool = false) async throws -> AdminStatus {
         let company = try await requireCompany(companyID)
-        return try await AdminStatus.load(company: company, postgres: postgres, logger: logger, now: now())
+        var status = try await AdminStatus.load(company: company, postgres: postgres, logger: logger, now: now())
+        if verifyIntegrations { status.integrations = try await integrationChecks(company) }
+        return status
+    }
+
+    /// Each integration as LinkedIn reports it; a LinkedIn failure is a line in the answer, not a failed status.
+    func integrationChecks(_ company: Company) async throws -> [AdminStatus.IntegrationCheck] {
+        guard let organization = company.organizationURN else { return [] }
+        let credentials = try await companies.credentials(company.id)
+        guard let clientID = credentials.linkedInClientID, let secret = credentials.linkedInClientSecret else { return [] }
+        let keys = ATSIntegrationKey.all(organization: organization, contracts: company.contractURNs)
+        let answers: [ATSIntegrationKey: ATSIntegrationCheck]
+        do {
+            answers = try await linkedIn.integrations(keys, application: LinkedInApplication(clientID: clientID, clientSecret: secret))
+        } catch let error as LinkedInError {
+            logger.warning("integration check failed", metadata: ["company": "\(company.id)", "status": "\(error.status.map(String.init) ?? "-")"])
+            return keys.map {
+                .init(type: $0.type.rawValue, context: $0.context, state: "unknown",
+                      detail: "LinkedIn did not answer the check (\(error.status.map(String.init) ?? "no answer")); try again later")
+            }
+        }
+        return keys.map { key in
+            switch answers[key] ?? .missing {
+            case .named(_, let status):
+                guard let status else {
+                    return .init(type: key.type.rawValue, context: key.context, state: "named", detail: "named; a LinkedIn Recruiter admin has not enabled it yet")
+                }
+                return .init(type: key.type.rawValue, context: key.context, state: status.lowercased(), detail: nil)
+            case .refused(let status, let message):
+                return .init(type: key.type.rawValue, context: key.context, state: status == 404 ? "missing" : "refused",
+                             detail: status == 404 ? "LinkedIn does not know this integration; finish the set-up again" : message)
+            case .missing:
+                return .init(type: key.type.rawValue, context: key.context, state: "unknown", detail: "LinkedIn's answer did not mention it")
+            }
+        }
     }
 
     func candidate(companyID: String, candidateID: String) async throws -> CandidateLinkStatus {

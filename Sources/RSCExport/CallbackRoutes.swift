@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Logging
 import Metrics
+import RSCStore
 
 /// LinkedIn's side of the public listener: `/linkedin/callbacks/{token}`.
 ///
@@ -38,11 +39,37 @@ public struct CallbackRoutes: Sendable {
 
     func challenge(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
         guard let company = try await company(context) else { return Self.unknownURL() }
-        guard let code = request.uri.queryParameters["challengeCode"].map(String.init), !code.isEmpty, code.utf8.count <= 512 else {
+        guard let code = request.uri.queryParameters["challengeCode"].map(String.init), !code.isEmpty else {
             return JSONAnswer.error(.badRequest, code: "missing_challenge", "challengeCode is required")
+        }
+        guard Self.isPlausibleChallengeCode(code) else {
+            logger.warning("challenge refused: code outside LinkedIn's form", metadata: ["company": "\(company.companyID)"])
+            return JSONAnswer.error(
+                .badRequest, code: "bad_challenge",
+                "challengeCode must be 1–\(Self.maxChallengeCodeLength) letters, digits, '-', '_', '.' or '~'")
         }
         logger.info("challenge answered", metadata: ["company": "\(company.companyID)"])
         return JSONAnswer.ok(.ok, ["challengeCode": code, "challengeResponse": company.signature.challengeResponse(code)])
+    }
+
+    static let maxChallengeCodeLength = 128
+
+    /// LinkedIn's challenge codes are UUID-like tokens. The answer is HMAC(secret, code), and a push is signed
+    /// as HMAC(secret, "hmacsha256=" + body): answering a code holding `=` (or any byte outside URL-safe
+    /// token characters) would let anyone who knows the callback URL obtain a valid signature for a body of
+    /// their choosing. So only the unreserved URL characters are answered; no push input can be one.
+    static func isPlausibleChallengeCode(_ code: String) -> Bool {
+        guard (1...maxChallengeCodeLength).contains(code.utf8.count) else { return false }
+        return code.utf8.allSatisfy { byte in
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+                true
+            case UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "~"):
+                true
+            default:
+                false
+            }
+        }
     }
 
     func push(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
@@ -86,7 +113,18 @@ public struct CallbackRoutes: Sendable {
                 ])
             return JSONAnswer.error(.forbidden, code: "wrong_integration_context", "the notification is for another organization")
         }
-        let acceptance = try await store.accept(notification, companyID: company.companyID, receivedAt: now())
+        let acceptance: NotificationStore.Acceptance
+        do {
+            acceptance = try await store.accept(notification, companyID: company.companyID, receivedAt: now())
+        } catch where StorageFailure(classifying: error) == .dataRejected {
+            // Our parse let through something PostgreSQL refuses: LinkedIn would retry a 5xx forever, so the
+            // push is refused as malformed, and the log names it for whoever fixes the parse.
+            Self.count(type: notification.kind.rawValue, outcome: "unstorable")
+            logger.error(
+                "push refused: PostgreSQL refused to store it",
+                metadata: ["company": "\(company.companyID)", "error": "\(loggable(error))", "type": "\(notification.kind.rawValue)"])
+            return JSONAnswer.error(.badRequest, code: "unstorable_notification", "the notification holds a value that cannot be stored")
+        }
         Self.count(type: notification.kind.rawValue, outcome: acceptance == .stored ? "accepted" : "duplicate")
         logger.info(
             acceptance == .stored ? "push stored" : "push already stored",

@@ -43,7 +43,12 @@ public struct LinkedInNotification: Sendable, Equatable {
         }
         func text(_ value: String?, _ field: String) throws(NotificationShapeError) -> String {
             guard let value, !value.isEmpty else { throw NotificationShapeError(reason: "\(field) is missing or empty") }
-            guard value.count <= 200 else { throw NotificationShapeError(reason: "\(field) is longer than 200 characters") }
+            // Counted as PostgreSQL counts them (code points), so the table's CHECK cannot refuse what passed here.
+            guard value.unicodeScalars.count <= 200 else { throw NotificationShapeError(reason: "\(field) is longer than 200 characters") }
+            // PostgreSQL stores no NUL in text, and no control character belongs in an id.
+            guard !value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+                throw NotificationShapeError(reason: "\(field) contains a control character")
+            }
             return value
         }
         let typeName = try text(wire.type, "type")
@@ -55,7 +60,8 @@ public struct LinkedInNotification: Sendable, Equatable {
         guard context.wholeMatch(of: /urn:li:organization:[0-9]{1,19}/) != nil else {
             throw NotificationShapeError(reason: "integrationContext is not an organization URN")
         }
-        if let millis = wire.occurredAt, millis < 0 {
+        // Up to the end of year 9999: beyond, PostgreSQL's timestamptz refuses it (and no event is from then).
+        if let millis = wire.occurredAt, millis < 0 || millis > 253_402_300_799_999 {
             throw NotificationShapeError(reason: "occurredAt is not epoch milliseconds")
         }
         return LinkedInNotification(

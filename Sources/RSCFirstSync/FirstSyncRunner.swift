@@ -146,11 +146,30 @@ public struct FirstSyncRunner: Service {
             let events = page.records.compactMap {
                 HistoryMapping.event(companyID: companyID, resource: apiResource, record: $0, page: page, users: users)
             }
-            if !events.isEmpty { _ = try await states.apply(events, priority: 1) }
+            if !events.isEmpty { try await store(events, companyID: companyID) }
             try await recordPage(companyID, resource, read: page.records.count, total: page.total, next: page.history)
             Counter(label: "rsc_first_sync_records_read_total", dimensions: [("resource", resource)]).increment(by: page.records.count)
             guard let next = page.history else { return true }
             cursor = next
+        }
+    }
+
+    /// A page's history into the entity state. A record PostgreSQL refuses (a NUL in a name, say) would fail
+    /// the page on every attempt and stall the company's sync for good: it is set aside with an error the
+    /// admin sees, and the rest of the page is stored.
+    func store(_ events: [ChangeEvent], companyID: String) async throws {
+        let refused = try await storeIsolatingFailures(events, isIsolatable: { StorageFailure(classifying: $0) == .dataRejected }) { part in
+            _ = try await states.apply(part, priority: 1)
+        }
+        for (event, error) in refused {
+            let record = "\(event.data.type)/\(shownIdentifier(event.data.id))"
+            try? await CompanyErrorLog(client: postgres, logger: logger).record(
+                companyID: companyID, source: .firstSync, cause: "unstorable_record",
+                message: "A Teamtailor record could not be stored (\(loggable(error))) and was left out of the first sync",
+                subject: record, at: Date())
+            logger.error("first sync left out a record PostgreSQL refused", metadata: [
+                "company": "\(companyID)", "record": "\(record)", "error": "\(loggable(error))",
+            ])
         }
     }
 

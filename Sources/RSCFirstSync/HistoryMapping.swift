@@ -18,6 +18,18 @@ import RSCTeamtailorClient
 /// The version is the record's `updated-at` in microseconds — the clock Teamtailor's events carry — so a
 /// live change newer than the read record wins, and reading a page twice changes nothing.
 public enum HistoryMapping {
+    /// API resource → the contract's `data.type` and event prefix.
+    static let contractType: [String: (type: String, event: String)] = [
+        "jobs": ("jobs", "job"), "candidates": ("candidates", "candidate"),
+        "job-applications": ("job-applications", "job_application"), "stages": ("stages", "stage"),
+        "notes": ("comments", "comment"),
+    ]
+
+    /// The contract's `data.type` and event prefix of an API resource; nil for one not synced (users).
+    public static func contractType(of resource: String) -> (type: String, event: String)? {
+        contractType[resource]
+    }
+
     public struct Author: Sendable, Equatable {
         public var email: String?
         public var name: String?

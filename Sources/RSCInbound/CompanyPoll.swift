@@ -85,7 +85,7 @@ struct CompanyPoll: Sendable {
         for contract in company.contractURNs {
             var start: Int? = 0
             while let from = start {
-                let page = try await call(application, tally, "GET /v2/seats") {
+                let page = try await call(application, tally, "GET /v2/seatsV2") {
                     try await linkedIn.seats(contract: contract, start: from, count: 100, application: application)
                 }
                 seats += page.elements

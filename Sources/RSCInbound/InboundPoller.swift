@@ -87,7 +87,7 @@ public struct InboundPoller: Service {
         self.companies = companies
         self.settings = settings
         self.hooks = hooks
-        self.schedule = InboundScheduleStore(client: postgres, schedule: InboundSchedule(interval: settings.interval), logger: logger)
+        self.schedule = InboundScheduleStore(client: postgres, schedule: IntervalSlots(interval: settings.interval), logger: logger)
         self.items = InboundItemStore(client: postgres, logger: logger)
         self.quota = RecruiterDataQuota(client: postgres, callsPerDay: settings.callsPerDay, logger: logger)
         self.errors = CompanyErrorLog(client: postgres, logger: logger)
@@ -132,7 +132,7 @@ public struct InboundPoller: Service {
     func pollLeased(_ company: String) async -> InboundPollReport {
         let report = await poll(company)
         let finished = now()
-        let slots = InboundSchedule(interval: settings.interval)
+        let slots = IntervalSlots(interval: settings.interval)
         var next = slots.nextSlot(company: company, after: finished)
         if report.outcome == .failed {
             next = min(next, finished.addingTimeInterval(settings.retryFailedAfter.timeInterval))

@@ -7,7 +7,7 @@ import PostgresNIO
 /// Times come from the injected clock (not the database's), so tests move them by hand.
 struct InboundScheduleStore: Sendable {
     let client: PostgresClient
-    let schedule: InboundSchedule
+    let schedule: IntervalSlots
     let logger: Logger
 
     /// Active companies not scheduled yet get their slot in the current window: polled at once if it has

@@ -64,11 +64,26 @@ final class InboundWriter: Sendable {
 
     /// An item as LinkedIn listed it: recorded (unless it is a private note never shown), then written.
     func handle(_ item: InboundItem) async throws -> Result {
-        // A private note is never stored nor written; one that was public before is removed below.
-        if item.kind == .note && !item.isPublic, try await !store.exists(company: company, kind: .note, id: item.id) {
-            return count(item, .skipped)
+        let record: InboundItemRecord
+        do {
+            // A private note is never stored nor written; one that was public before is removed below.
+            if item.kind == .note && !item.isPublic, try await !store.exists(company: company, kind: .note, id: item.id) {
+                return count(item, .skipped)
+            }
+            record = try await store.upsert(company: company, item)
+        } catch where StorageFailure(classifying: error) == .dataRejected {
+            // A value PostgreSQL refuses (a NUL in a note, say) fails the same way on every poll: set aside with
+            // a reason the admin sees, so the company's other items and the cursor go on.
+            let shown = shownIdentifier(item.id)
+            try? await errors.record(
+                companyID: company, source: .inbound, cause: "unstorable_\(item.kind.rawValue)",
+                message: "A LinkedIn \(item.kind.rawValue) could not be stored (\(loggable(error))) and was skipped",
+                subject: shown, at: now())
+            logger.error("inbound item refused by PostgreSQL; skipped", metadata: [
+                "company": "\(company)", "kind": "\(item.kind.rawValue)", "item": "\(shown)", "error": "\(loggable(error))",
+            ])
+            return count(item, .failed)
         }
-        let record = try await store.upsert(company: company, item)
         guard !record.isDone else { return count(item, .unchanged) }
         return try await process(record)
     }

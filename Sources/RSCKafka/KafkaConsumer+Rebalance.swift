@@ -78,8 +78,12 @@ extension ConsumerCore {
         let released: [Gauge] = bookkeeping.withLock { book in
             book.assignment.subtract(partitions)
             book.revokedDuringPoll.formUnion(partitions)
-            for tp in partitions { book.storedOffsets[tp] = nil }
+            for tp in partitions {
+                book.storedOffsets[tp] = nil
+                book.newestTimestamps[tp] = nil
+            }
             return partitions.compactMap { book.lagGauges.removeValue(forKey: $0) }
+                + partitions.compactMap { book.lagAgeGauges.removeValue(forKey: $0) }
         }
         // A partition given away reads 0 here: its new owner reports the real lag, and a stale figure from
         // this replica must not keep a lag alert firing (alerts take the max per partition).

@@ -39,20 +39,26 @@ extension ConsumerCore {
                 lags.append((TopicPartition(topic: topic, partition: partition.partition), lag))
             }
         }
-        let gauges: [(Gauge, Int64)] = bookkeeping.withLock { book in
+        let now = Date()
+        let gauges: [(Gauge, Int64, Gauge, Double)] = bookkeeping.withLock { book in
             lags.compactMap { tp, lag in
                 // librdkafka keeps reporting partitions it once fetched; only the owner's numbers are current.
                 guard book.assignment.contains(tp) else { return nil }
-                if let gauge = book.lagGauges[tp] { return (gauge, lag) }
-                let gauge = Gauge(
-                    label: "rsc_kafka_consumer_lag",
-                    dimensions: [("topic", tp.topic), ("partition", "\(tp.partition)")],
-                    factory: metricsFactory
-                )
+                let dimensions = [("topic", tp.topic), ("partition", "\(tp.partition)")]
+                let gauge = book.lagGauges[tp] ?? Gauge(label: "rsc_kafka_consumer_lag", dimensions: dimensions, factory: metricsFactory)
                 book.lagGauges[tp] = gauge
-                return (gauge, lag)
+                let ageGauge = book.lagAgeGauges[tp]
+                    ?? Gauge(label: "rsc_kafka_consumer_lag_seconds", dimensions: dimensions, factory: metricsFactory)
+                book.lagAgeGauges[tp] = ageGauge
+                // Behind means the oldest unconsumed message is just after the newest consumed one: its age is
+                // how long the partition has waited. Caught up is 0, however old the last message is.
+                let age = lag > 0 ? book.newestTimestamps[tp].map { max(0, now.timeIntervalSince($0)) } ?? 0 : 0
+                return (gauge, lag, ageGauge, age)
             }
         }
-        for (gauge, lag) in gauges { gauge.record(lag) }
+        for (gauge, lag, ageGauge, age) in gauges {
+            gauge.record(lag)
+            ageGauge.record(age)
+        }
     }
 }

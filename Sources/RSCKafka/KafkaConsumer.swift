@@ -113,6 +113,10 @@ final class ConsumerCore: Sendable {
         /// Partitions revoked while a poll was collecting its batch.
         var revokedDuringPoll: Set<TopicPartition> = []
         var lagGauges: [TopicPartition: Gauge] = [:]
+        /// The message timestamp of the newest message handed out per partition: how far behind in time a
+        /// partition with lag is (`rsc_kafka_consumer_lag_seconds`), to be held against the topic's retention.
+        var newestTimestamps: [TopicPartition: Date] = [:]
+        var lagAgeGauges: [TopicPartition: Gauge] = [:]
     }
 
     let logger: Logger
@@ -199,6 +203,13 @@ final class ConsumerCore: Sendable {
         let revoked = bookkeeping.withLock { $0.revokedDuringPoll }
         if !revoked.isEmpty {
             batch.removeAll { revoked.contains($0.topicPartition) }
+        }
+        if !batch.isEmpty {
+            bookkeeping.withLock { book in
+                for message in batch {
+                    if let timestamp = message.timestamp { book.newestTimestamps[message.topicPartition] = timestamp }
+                }
+            }
         }
         return batch
     }

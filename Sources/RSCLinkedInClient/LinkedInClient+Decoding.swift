@@ -24,6 +24,35 @@ extension LinkedInClient {
         ElementDecoding.elements(answer).lazy.compactMap(ElementDecoding.exportedCandidate).first
     }
 
+    /// A create's answer: key and both credentials; nil without the secret.
+    public static func decodeCreatedApplication(_ answer: JSONValue) -> ProvisionedApplication? {
+        ElementDecoding.provisioned(answer)
+    }
+
+    /// A lookup's elements: key and client id (the lookup carries no secret).
+    public static func decodeProvisionedApplications(_ answer: JSONValue) -> [ProvisionedApplicationListing] {
+        ElementDecoding.elements(answer).compactMap(ElementDecoding.provisionedListing)
+    }
+
+    /// A BATCH_GET of integrations, per asked key. Answer keys are read structurally (split, percent-decoded, compared
+    /// as field maps), so Rest.li 1.0's sorted and encoded form and the collection's raw form both match.
+    public static func decodeIntegrationChecks(_ answer: JSONValue, keys: [ATSIntegrationKey]) -> [ATSIntegrationKey: ATSIntegrationCheck] {
+        var found: [[String: String]: ATSIntegrationCheck] = [:]
+        if case .object(let results)? = answer["results"] {
+            for (text, value) in results {
+                guard let fields = ATSIntegrationKey.fieldMap(ofAnswerKey: text) else { continue }
+                found[fields] = .named(name: value["integrationName"]?.stringValue, status: value["status"]?.stringValue)
+            }
+        }
+        if case .object(let errors)? = answer["errors"] {
+            for (text, value) in errors {
+                guard let fields = ATSIntegrationKey.fieldMap(ofAnswerKey: text) else { continue }
+                found[fields] = .refused(status: value["status"].flatMap(integer) ?? 400, message: value["message"]?.stringValue ?? "refused")
+            }
+        }
+        return Dictionary(keys.map { ($0, found[$0.fieldMap] ?? .missing) }, uniquingKeysWith: { first, _ in first })
+    }
+
     public static func decodeIntegrationStatuses(_ answer: JSONValue) -> [ATSIntegrationStatus] {
         ElementDecoding.elements(answer).compactMap(ElementDecoding.integrationStatus)
     }

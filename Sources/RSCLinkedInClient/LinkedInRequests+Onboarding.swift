@@ -35,25 +35,33 @@ extension LinkedInRequests {
             call: "POST /v2/atsIntegrations")
     }
 
-    /// `PUT /v2/atsIntegrations/{key}/configurations?ids=CALLBACK_URL[&ids=…VIEWERS]` (batch_update).
-    /// Viewers, when given, are set to `ALL_PRODUCT_USERS`.
-    public static func registerCallbackURL(
-        _ url: String, integration: ATSIntegrationKey, jobPostingViewers: Bool = false, applicationViewers: Bool = false
-    ) -> LinkedInRequest {
-        var entities: [String: JSONValue] = ["CALLBACK_URL": configurationValue(url)]
-        var ids = ["CALLBACK_URL"]
-        if jobPostingViewers {
-            ids.append("JOB_POSTING_VIEWERS")
-            entities["JOB_POSTING_VIEWERS"] = configurationValue("ALL_PRODUCT_USERS")
-        }
-        if applicationViewers {
-            ids.append("APPLICATION_VIEWERS")
-            entities["APPLICATION_VIEWERS"] = configurationValue("ALL_PRODUCT_USERS")
-        }
+    /// `PUT /v2/atsIntegrations/{key}/configurations?ids=NAME[&ids=…]` (batch_update), each value
+    /// `{"configurationValue": {"string": …}}` (LinkedIn's collection, "Sync Integration Configuration").
+    public static func configureIntegration(_ values: [(name: String, value: String)], integration: ATSIntegrationKey) -> LinkedInRequest {
+        var entities: [String: JSONValue] = [:]
+        for (name, value) in values { entities[name] = configurationValue(value) }
         return LinkedInRequest(
-            method: .PUT, path: "/v2/atsIntegrations/\(integration.restliKey.pathForm)/configurations?" + idsQuery(ids),
+            method: .PUT, path: "/v2/atsIntegrations/\(integration.restliKey.pathForm)/configurations?" + idsQuery(values.map(\.name)),
             restliMethod: "batch_update", body: .object(["entities": .object(entities)]),
             call: "PUT /v2/atsIntegrations/{key}/configurations")
+    }
+
+    /// `GET /v2/atsIntegrations?ids[0].integrationContext=…&…` (batch_get, "Verify Customer's ATSIntegrations").
+    public static func integrations(_ keys: [ATSIntegrationKey]) -> LinkedInRequest {
+        LinkedInRequest(
+            method: .GET, path: "/v2/atsIntegrations?" + RestliKey.queryForm(keys.map(\.restliKey)),
+            restliMethod: nil, body: nil, call: "GET /v2/atsIntegrations (batch_get)")
+    }
+
+    /// `POST /v2/provisionedApplications/{urn}` with `{"patch": {"$set": {…}}}`, as LinkedIn's collection and SDK send
+    /// it: the URN raw in the path, no `x-restli-method`.
+    public static func updateApplication(key: String, validJsSdkDomains: [String]?, oauth2AuthorizedCallbackUrls: [String]?) -> LinkedInRequest {
+        var set: [String: JSONValue] = [:]
+        if let validJsSdkDomains { set["validJsSdkDomains"] = .array(validJsSdkDomains.map(JSONValue.string)) }
+        if let oauth2AuthorizedCallbackUrls { set["oauth2AuthorizedCallbackUrls"] = .array(oauth2AuthorizedCallbackUrls.map(JSONValue.string)) }
+        return LinkedInRequest(
+            method: .POST, path: "/v2/provisionedApplications/\(key)", restliMethod: nil,
+            body: .object(["patch": .object(["$set": .object(set)])]), call: "POST /v2/provisionedApplications/{key}")
     }
 
     public static func integrationStatus(requestId: String) -> LinkedInRequest {

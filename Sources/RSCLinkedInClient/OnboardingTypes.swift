@@ -1,3 +1,4 @@
+import Foundation
 import RSCChangeEvents
 
 /// The four RSC integrations named for each customer.
@@ -29,12 +30,61 @@ public struct ATSIntegrationKey: Sendable, Hashable {
     var restliKey: RestliKey {
         RestliKey([("integrationContext", context), ("integrationType", type.rawValue), ("tenantType", "RECRUITER"), ("dataProvider", "ATS")])
     }
+
+    /// The key's fields as a map, to compare with a key read from an answer.
+    var fieldMap: [String: String] {
+        Dictionary(restliKey.fields.map { ($0.name, $0.value) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// Reads a compound key from a batch answer structurally: `name=value` pairs split on `&`, each value
+    /// percent-decoded, so field order and encoding do not matter (Rest.li 1.0 writes the fields sorted, values
+    /// encoded). Nil when the text is not such a key.
+    // Local to atsIntegrations until the general Rest.li key codec (RestliKey.swift) reads every batch answer.
+    static func fieldMap(ofAnswerKey text: String) -> [String: String]? {
+        var fields: [String: String] = [:]
+        for part in text.split(separator: "&", omittingEmptySubsequences: false) {
+            guard let equals = part.firstIndex(of: "="), equals != part.startIndex,
+                  let value = String(part[part.index(after: equals)...]).removingPercentEncoding,
+                  fields.updateValue(value, forKey: String(part[..<equals])) == nil
+            else { return nil }
+        }
+        return fields
+    }
 }
 
-/// A child application from provisioning: its URN and the credentials its customer's calls use.
+/// A child application as its create answered: its URN and both credentials. LinkedIn shows the secret in this
+/// answer only (SDK `CreateApplicationSuccessResponse.json`), so it is stored at once.
 public struct ProvisionedApplication: Sendable, Equatable {
     public var key: String
     public var credentials: LinkedInApplication
+}
+
+/// A child application as the lookup by `uniqueForeignId` shows it: `client_id` and never the secret (SDK
+/// `GetApplicationSuccessResponse.json`).
+public struct ProvisionedApplicationListing: Sendable, Equatable {
+    public var key: String
+    public var clientID: String
+    public var uniqueForeignId: String?
+    public var validJsSdkDomains: [String]
+    public var oauth2AuthorizedCallbackUrls: [String]
+}
+
+/// What asking LinkedIn for a company's child application gave.
+public enum ProvisioningOutcome: Sendable, Equatable {
+    /// Created now: the secret is in hand and must be stored before anything else.
+    case created(ProvisionedApplication)
+    /// One exists already (a 409): LinkedIn will not show its secret again.
+    case existsWithoutSecret(ProvisionedApplicationListing)
+}
+
+/// One integration as a BATCH_GET of `atsIntegrations` answers it.
+public enum ATSIntegrationCheck: Sendable, Equatable {
+    /// Named; `status` is the Recruiter admin's (`ENABLED`/`DISABLED`), nil until set.
+    case named(name: String?, status: String?)
+    /// In `errors` (404: never named; 403: not this application's).
+    case refused(status: Int, message: String)
+    /// Neither in `results` nor in `errors`.
+    case missing
 }
 
 /// One integration in a status-change answer.
@@ -93,6 +143,14 @@ enum ElementDecoding {
     static func elements(_ answer: JSONValue) -> [JSONValue] {
         guard case .array(let items)? = answer["elements"] else { return [] }
         return items
+    }
+
+    static func provisionedListing(_ value: JSONValue) -> ProvisionedApplicationListing? {
+        guard let key = value["key"]?.stringValue, let id = value["credentials"]?["client_id"]?.stringValue else { return nil }
+        return ProvisionedApplicationListing(
+            key: key, clientID: id, uniqueForeignId: value["uniqueForeignId"]?.stringValue,
+            validJsSdkDomains: strings(value["validJsSdkDomains"]),
+            oauth2AuthorizedCallbackUrls: strings(value["oauth2AuthorizedCallbackUrls"]))
     }
 
     static func provisioned(_ value: JSONValue) -> ProvisionedApplication? {

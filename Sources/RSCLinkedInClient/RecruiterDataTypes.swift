@@ -1,7 +1,9 @@
 import Foundation
 import RSCChangeEvents
 
-/// A time window for recruiter data, `[start, end)` in epoch milliseconds; LinkedIn allows at most 12 hours.
+/// A time window for recruiter data in epoch milliseconds; LinkedIn allows at most 12 hours. Each finder reads its
+/// bounds its own way — InMails and stubs `[start, end)`, prospect notes `(start, end]` — so consecutive windows
+/// sharing a bound neither skip nor repeat an item exactly on it.
 public struct RecruiterDataWindow: Sendable, Equatable {
     public static let maxLengthMilliseconds: Int64 = 12 * 3600 * 1000
 
@@ -13,7 +15,7 @@ public struct RecruiterDataWindow: Sendable, Equatable {
         self.end = end
     }
 
-    /// `[from, to)` cut into windows of at most 12 hours, oldest first.
+    /// `from…to` cut into windows of at most 12 hours that share their bounds, oldest first.
     public static func covering(from start: Int64, to end: Int64, length: Int64 = maxLengthMilliseconds) -> [RecruiterDataWindow] {
         guard end > start, length > 0 else { return [] }
         return stride(from: start, to: end, by: Int(length)).map { RecruiterDataWindow(start: $0, end: min(end, $0 + length)) }
@@ -30,6 +32,7 @@ public struct RecruiterDataPage<Element: Sendable & Equatable>: Sendable, Equata
 
 /// A Recruiter seat on a contract and the recruiter holding it.
 public struct RecruiterSeat: Sendable, Equatable {
+    /// `urn:li:seat:{id}`, built from the element's `id` (the seat-holders page).
     public var seat: String
     public var contract: String?
     public var member: String?
@@ -89,16 +92,26 @@ extension ElementDecoding {
         return (RecruiterDataPage(elements: decoded, nextStart: more && !raw.isEmpty ? next : nil), raw.count - decoded.count)
     }
 
+    /// An id LinkedIn may send as a number or a string, as text.
+    static func identifier(_ value: JSONValue?) -> String? {
+        switch value {
+        case .string(let text)? where !text.isEmpty: text
+        case .number(let number)?: Int64(exactly: number).map { String($0) }
+        default: nil
+        }
+    }
+
     static func seat(_ value: JSONValue) -> RecruiterSeat? {
-        guard let seat = value["seat"]?.stringValue else { return nil }
+        guard let id = identifier(value["id"]) else { return nil }
+        let active = value["state"]?.stringValue.map { $0 == "ACTIVE" } ?? value["active"]?.boolValue ?? true
         return RecruiterSeat(
-            seat: seat, contract: value["contract"]?.stringValue, member: value["member"]?.stringValue,
+            seat: "urn:li:seat:" + id, contract: value["contract"]?.stringValue, member: value["member"]?.stringValue,
             firstName: value["firstName"]?.stringValue, lastName: value["lastName"]?.stringValue,
-            email: value["email"]?.stringValue, active: value["active"]?.boolValue ?? true)
+            email: value["email"]?.stringValue, active: active)
     }
 
     static func prospectNote(_ value: JSONValue) -> ProspectNote? {
-        guard let id = value["id"]?.stringValue, let member = value["member"]?.stringValue,
+        guard let id = identifier(value["id"]), let member = value["member"]?.stringValue,
               let owner = value["owner"]?.stringValue, let created = millis(value["created"]),
               let modified = millis(value["lastModified"]) else { return nil }
         return ProspectNote(

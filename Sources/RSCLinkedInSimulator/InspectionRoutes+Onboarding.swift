@@ -24,6 +24,15 @@ extension InspectionRoutes {
             }
             return .noContent
         }
+        route(router, .delete, "provisioned-applications") { request, _ in
+            guard let foreignID = try QueryParameters(raw: request.uri.query).first("uniqueForeignId"), !foreignID.isEmpty else {
+                throw APIError.badRequest("uniqueForeignId is required")
+            }
+            guard await state.deleteProvisionedApplication(uniqueForeignId: foreignID) else {
+                throw APIError.notFound("No child application for uniqueForeignId \(foreignID)")
+            }
+            return .noContent
+        }
         route(router, .get, "integrations") { request, _ in
             let organization = try organizationQuery(request)
             let list = await state.integrations(organization: organization).map { integration -> SimulatedJSON in

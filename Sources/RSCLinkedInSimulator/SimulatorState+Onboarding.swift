@@ -78,6 +78,15 @@ extension SimulatorState {
         return true
     }
 
+    /// LinkedIn's partner support deletes a child application (RSC has no API for it): it is gone from the lookup,
+    /// its updates are 404 and its credentials get no token. False when there is none for the id.
+    @discardableResult
+    public func deleteProvisionedApplication(uniqueForeignId: String) -> Bool {
+        guard let application = data.onboarding.provisioned.removeValue(forKey: uniqueForeignId) else { return false }
+        _ = registry.setRevoked(true, clientID: application.clientID)
+        return true
+    }
+
     // MARK: Integrations
 
     public func integrations(organization: String) -> [SimulatedIntegration] {
@@ -144,7 +153,9 @@ extension SimulatorState {
         guard let target = callbackTarget(OrganizationURN.normalize(organization)) else {
             throw .conflict("\(organization) has no callback URL")
         }
-        return await pusher.challenge(url: target.url, secret: target.secret, code: ProvisioningRoutes.randomToken(24))
+        let child = data.onboarding.provisioned.values.first { $0.clientID == target.clientID }
+        return await pusher.challenge(
+            url: target.url, secret: target.secret, code: ProvisioningRoutes.randomToken(24), applicationId: child?.applicationID)
     }
 
     // MARK: Export to ATS
@@ -201,14 +212,14 @@ extension SimulatorState {
     // MARK: Internals
 
     /// The callback URL of an organization (its ONE_CLICK_EXPORT one first) and the secret that signs for it.
-    func callbackTarget(_ organization: String) -> (url: String, secret: String)? {
+    func callbackTarget(_ organization: String) -> (url: String, secret: String, clientID: String)? {
         let named = data.onboarding.integrations(of: organization, contracts: data.recruiter.contracts(of: organization))
         let order = IntegrationType.allCases
         for (_, record) in named.sorted(by: { order.firstIndex(of: $0.key.type)! < order.firstIndex(of: $1.key.type)! }) {
             guard let url = record.configurations["CALLBACK_URL"], let client = record.configuredBy,
                 let application = registry.applications[client]
             else { continue }
-            return (url, application.clientSecret)
+            return (url, application.clientSecret, client)
         }
         return nil
     }

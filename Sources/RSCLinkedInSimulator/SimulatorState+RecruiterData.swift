@@ -80,7 +80,7 @@ extension SimulatorState {
         let seatRecord = try knownSeat(seat)
         guard RecruiterURN.person.isValid(member) else { throw .badRequest("member must be urn:li:person:…") }
         let time = (at ?? clock.now()).epochMilliseconds
-        let id = data.recruiter.nextID("note-")
+        let id = data.recruiter.nextNoteID()
         data.recruiter.notes[id] = ProspectNoteRecord(
             id: id, member: member, owner: seat, contract: seatRecord.contract, note: note, visibility: visibility,
             created: time, lastModified: time, active: true)

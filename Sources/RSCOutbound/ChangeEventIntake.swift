@@ -12,6 +12,11 @@ public struct ChangeEventIntake: Sendable {
         case deadLetter(DeadLetter)
     }
 
+    /// The largest message value read (512 KiB). Teamtailor's change events are a few KiB; a larger one is
+    /// set aside whole (`too_large`, replayable) before any parsing, so one cannot cost the worker its memory
+    /// or a partition its progress. Half of Kafka's default 1 MiB limit, so the dead letter still fits.
+    public static let maxMessageBytes = 512 * 1024
+
     let schema: ChangeEventSchema
 
     public init(schema: ChangeEventSchema) {
@@ -35,6 +40,9 @@ public struct ChangeEventIntake: Sendable {
         }
         guard let topic = ChangeTopic(rawValue: message.topic) else {
             return reject(.schemaViolation, "topic \(message.topic) is not a contract v1 change topic")
+        }
+        guard message.value.count <= Self.maxMessageBytes else {
+            return reject(.tooLarge, "value is \(message.value.count) bytes, over the \(Self.maxMessageBytes) this worker reads")
         }
         let event: ChangeEvent
         switch schema.read(message.value) {

@@ -3,11 +3,17 @@ import RSCKafka
 
 /// A message the outbound worker cannot process, with the reason a person needs to fix or replay it.
 public struct DeadLetter: Sendable, Equatable {
-    /// Machine-readable class: `invalid_json`, `schema_violation`, `unknown_company`.
+    /// Machine-readable class: `invalid_json`, `schema_violation`, `unknown_company`, `storage_refused`,
+    /// `too_large`.
     public enum ErrorClass: String, Sendable {
         case invalidJSON = "invalid_json"
         case schemaViolation = "schema_violation"
         case unknownCompany = "unknown_company"
+        /// Valid by the contract, but PostgreSQL refuses to store it (a NUL in a string, a key too long for an
+        /// index): isolated from its batch so the rest of the partition goes on.
+        case storageRefused = "storage_refused"
+        /// Larger than the worker reads (`ChangeEventIntake.maxMessageBytes`); set aside before parsing.
+        case tooLarge = "too_large"
     }
 
     public var topic: String

@@ -18,6 +18,9 @@ public struct OutboundConsumer: Service {
         public var maxBatchSize = 2_000
         public var pollTimeout: Duration = .milliseconds(250)
         public var retryBackoff = ExponentialBackoff(initial: .milliseconds(200), maximum: .seconds(30))
+        /// How long a batch failing for an unexpected reason is retried whole before it is narrowed to the
+        /// messages causing it (docs/operations.md, "Outbound batch not stored").
+        public var unexpectedFailureBound: Duration = .seconds(60)
         public init() {}
     }
 
@@ -28,12 +31,15 @@ public struct OutboundConsumer: Service {
     let companies: KnownCompanies
     let settings: Settings
     let doorbell: SendDoorbell?
+    /// Where a company's lost events are reported, so a reconciliation pass repairs what they carried.
+    let lostEvents: ReconciliationRequests?
     let logger: Logger
 
     /// - Parameter doorbell: rung after a batch marked LinkedIn records, for the sender in this process.
     public init(
         consumer: KafkaConsumer, intake: ChangeEventIntake, states: EntityStateStore, deadLetters: DeadLetterPublisher,
-        companies: KnownCompanies, settings: Settings = Settings(), doorbell: SendDoorbell? = nil, logger: Logger
+        companies: KnownCompanies, settings: Settings = Settings(), doorbell: SendDoorbell? = nil,
+        lostEvents: ReconciliationRequests? = nil, logger: Logger
     ) {
         self.consumer = consumer
         self.intake = intake
@@ -42,6 +48,7 @@ public struct OutboundConsumer: Service {
         self.companies = companies
         self.settings = settings
         self.doorbell = doorbell
+        self.lostEvents = lostEvents
         self.logger = logger
     }
 
@@ -120,22 +127,42 @@ public struct OutboundConsumer: Service {
         return batch
     }
 
-    /// Retries the batch until it is stored (PostgreSQL or the dead-letter topic may be briefly away).
-    /// Returns false if shutdown began first: the batch stays uncommitted and is consumed again later.
+    /// Stores the batch, whatever it takes short of losing a message. Returns false if shutdown began first:
+    /// the batch stays uncommitted and is consumed again later.
+    ///
+    /// - An outage (`StorageFailure.transient`) is waited out with backoff: nothing can be stored anyway.
+    /// - Refused data (`.dataRejected`: a NUL, an over-long key) is narrowed at once to the messages that cause
+    ///   it; they are dead-lettered with the SQLSTATE and the rest is stored.
+    /// - Any other failure is retried for `settings.unexpectedFailureBound`, then narrowed the same way, so one
+    ///   message can hold up this consumer's partitions — every company on them — for at most that long.
     func processRetrying(_ batch: ReadBatch) async throws -> Bool {
+        let clock = ContinuousClock()
         var attempt = 0
+        var failingSince: ContinuousClock.Instant?
+        defer { Gauge(label: "rsc_outbound_store_failing_seconds").record(0) }
         while true {
             do {
-                try await store(batch)
+                let narrow = failingSince.map { clock.now - $0 >= settings.unexpectedFailureBound } ?? false
+                try await store(batch, isolating: narrow ? [.dataRejected, .unexpected] : [.dataRejected])
                 return true
             } catch is CancellationError {
                 return false
             } catch {
+                let failure = Self.classify(error)
+                let since = failingSince ?? clock.now
+                failingSince = since
                 attempt += 1
+                Counter(label: "rsc_outbound_store_failures_total", dimensions: [("kind", failure.rawValue)]).increment()
+                let failingFor = clock.now - since
+                Gauge(label: "rsc_outbound_store_failing_seconds").record(Double(failingFor.components.seconds))
                 let delay = settings.retryBackoff.delay(attempt: attempt)
                 logger.error(
                     "batch not stored; retrying",
-                    metadata: ["error": "\(loggable(error))", "attempt": "\(attempt)", "retryInMs": "\(delay.milliseconds)"]
+                    metadata: [
+                        "error": "\(loggable(error))", "failure": "\(failure.rawValue)", "attempt": "\(attempt)",
+                        "retryInMs": "\(delay.milliseconds)", "failingForMs": "\(failingFor.milliseconds)",
+                        "partitions": "\(Self.partitions(of: batch))",
+                    ]
                 )
                 if Task.isShuttingDownGracefully { return false }
                 do {
@@ -148,37 +175,43 @@ public struct OutboundConsumer: Service {
         }
     }
 
+    /// PostgreSQL's failures by their SQLSTATE; the dead-letter topic's by librdkafka's verdict.
+    static func classify(_ error: any Error) -> StorageFailure {
+        if let kafka = error as? KafkaError { return kafka.isRetriable && !kafka.isFatal ? .transient : .unexpected }
+        return StorageFailure(classifying: error)
+    }
+
+    /// `topic[partition]` of every message in the batch, for the log line of a batch that does not store.
+    static func partitions(of batch: ReadBatch) -> String {
+        Set(batch.messages.map { "\($0.topic)[\($0.partition)]" }).sorted().joined(separator: ",")
+    }
+
     /// Everything in `batch` is either stored or dead-lettered when this returns; a throw means neither
     /// is certain, so the offsets stay where they are and the batch is consumed again.
-    func store(_ batch: ReadBatch) async throws {
+    ///
+    /// - Parameter isolating: failures narrowed to the messages causing them (dead-lettered as
+    ///   `storage_refused`) instead of failing the batch.
+    func store(_ batch: ReadBatch, isolating: Set<StorageFailure>) async throws {
         let clock = ContinuousClock()
         let started = clock.now
         var rejected = batch.rejected
-        let known = try await companies.lookup(among: Set(batch.events.map(\.0.companyID)))
-        var accepted: [ChangeEvent] = []
-        var ignored = 0
-        for (event, message) in batch.events {
-            if known.connected.contains(event.companyID) {
-                accepted.append(event)
-            } else if known.disconnected.contains(event.companyID) {
-                ignored += 1
-            } else {
-                rejected.append((DeadLetter(
-                    topic: message.topic, partition: message.partition, offset: message.offset,
-                    errorClass: .unknownCompany,
-                    reason: "company \(event.companyID) is not connected (record \(event.data.type)/\(event.data.id)); replay after adding it"
-                ), message))
-            }
+        var outcome = StoredEvents()
+        let refused = try await storeIsolatingFailures(
+            batch.events, isIsolatable: { isolating.contains(Self.classify($0)) }
+        ) { events in
+            outcome.add(try await storeEvents(events))
         }
-        if ignored > 0 {
-            Counter(label: "rsc_outbound_events_total", dimensions: [("topic", "all"), ("outcome", "ignored_disconnected")]).increment(by: ignored)
-            logger.debug("events of disconnected companies dropped", metadata: ["count": "\(ignored)"])
+        for ((event, message), error) in refused {
+            rejected.append((DeadLetter(
+                topic: message.topic, partition: message.partition, offset: message.offset,
+                errorClass: .storageRefused,
+                reason: "\(StorageFailure.reason(error)) storing \(event.data.type)/\(shownIdentifier(event.data.id)) of company \(shownIdentifier(event.companyID))"
+            ), message))
         }
-        let checked = clock.now
-        let changed = try await states.apply(accepted)
+        rejected += outcome.unknownCompany
         let stored = clock.now
-        if changed.markedRecords > 0 { doorbell?.ring() }
-        for (step, duration) in [("read", batch.readDuration), ("companies", checked - started), ("store", stored - checked)] {
+        if outcome.markedRecords > 0 { doorbell?.ring() }
+        for (step, duration) in [("read", batch.readDuration), ("companies", outcome.companiesDuration), ("store", outcome.storeDuration)] {
             Timer(label: "rsc_outbound_batch_step_seconds", dimensions: [("step", step)]).recordNanoseconds(
                 duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000
             )
@@ -195,16 +228,95 @@ public struct OutboundConsumer: Service {
             Counter(label: "rsc_outbound_events_total", dimensions: [("topic", letter.topic), ("outcome", "dead_lettered")])
                 .increment()
         }
-        for (topic, count) in Dictionary(grouping: accepted, by: { $0.data.type }).mapValues(\.count) {
+        await requestReconciliation(after: rejected)
+        for (topic, count) in outcome.storedByType {
             Counter(label: "rsc_outbound_events_total", dimensions: [("topic", topicName(type: topic)), ("outcome", "stored")])
                 .increment(by: count)
         }
         logger.debug("batch stored", metadata: [
-            "messages": "\(batch.messages.count)", "changed": "\(changed.changed)", "marked": "\(changed.markedRecords)",
-            "deadLettered": "\(rejected.count)",
-            "readMs": "\(batch.readDuration.milliseconds)", "companiesMs": "\((checked - started).milliseconds)",
-            "storeMs": "\((stored - checked).milliseconds)",
+            "messages": "\(batch.messages.count)", "changed": "\(outcome.changed)", "marked": "\(outcome.markedRecords)",
+            "deadLettered": "\(rejected.count)", "readMs": "\(batch.readDuration.milliseconds)",
+            "companiesMs": "\(outcome.companiesDuration.milliseconds)", "storeMs": "\((stored - started).milliseconds)",
         ])
+    }
+
+    /// A dead-lettered event of a connected company is a change LinkedIn will not get from the topic: its
+    /// company's next reconciliation pass is requested now, which reads the record's current state from
+    /// Teamtailor. (Unknown companies' events are not lost: they are replayed once the company is added.)
+    /// Best effort: the dead letter is already written, so a failure here is logged, not retried.
+    func requestReconciliation(after rejected: [(DeadLetter, KafkaMessage)]) async {
+        guard let lostEvents else { return }
+        let companies = Set(rejected.compactMap { letter, message -> String? in
+            guard letter.errorClass != .unknownCompany, let key = message.keyString,
+                  key.wholeMatch(of: /[0-9A-Za-z_-]{1,64}/) != nil else { return nil }
+            return key
+        })
+        guard !companies.isEmpty else { return }
+        do {
+            let requested = try await lostEvents.request(companyIDs: companies)
+            if requested > 0 {
+                logger.info("reconciliation requested for companies whose events were dead-lettered", metadata: [
+                    "companies": "\(companies.sorted().joined(separator: ","))",
+                ])
+            }
+        } catch {
+            logger.warning("could not request a reconciliation after dead letters", metadata: ["error": "\(loggable(error))"])
+        }
+    }
+
+    /// What storing some of a batch's events did (summed over the parts when the batch was narrowed).
+    struct StoredEvents: Sendable {
+        var changed = 0
+        var markedRecords = 0
+        var storedByType: [String: Int] = [:]
+        var unknownCompany: [(DeadLetter, KafkaMessage)] = []
+        var companiesDuration: Duration = .zero
+        var storeDuration: Duration = .zero
+
+        mutating func add(_ other: StoredEvents) {
+            changed += other.changed
+            markedRecords += other.markedRecords
+            storedByType.merge(other.storedByType, uniquingKeysWith: +)
+            unknownCompany += other.unknownCompany
+            companiesDuration += other.companiesDuration
+            storeDuration += other.storeDuration
+        }
+    }
+
+    /// Stores `events` in one transaction, after sorting out those of companies not connected: a disconnected
+    /// company's are dropped, an unknown company's come back as dead letters (replayable once it is added).
+    func storeEvents(_ events: [(ChangeEvent, KafkaMessage)]) async throws -> StoredEvents {
+        let clock = ContinuousClock()
+        let started = clock.now
+        var outcome = StoredEvents()
+        let known = try await companies.lookup(among: Set(events.map(\.0.companyID)))
+        var accepted: [ChangeEvent] = []
+        var ignored = 0
+        for (event, message) in events {
+            if known.connected.contains(event.companyID) {
+                accepted.append(event)
+            } else if known.disconnected.contains(event.companyID) {
+                ignored += 1
+            } else {
+                outcome.unknownCompany.append((DeadLetter(
+                    topic: message.topic, partition: message.partition, offset: message.offset,
+                    errorClass: .unknownCompany,
+                    reason: "company \(event.companyID) is not connected (record \(event.data.type)/\(event.data.id)); replay after adding it"
+                ), message))
+            }
+        }
+        let checked = clock.now
+        let changed = try await states.apply(accepted)
+        if ignored > 0 {
+            Counter(label: "rsc_outbound_events_total", dimensions: [("topic", "all"), ("outcome", "ignored_disconnected")]).increment(by: ignored)
+            logger.debug("events of disconnected companies dropped", metadata: ["count": "\(ignored)"])
+        }
+        outcome.changed = changed.changed
+        outcome.markedRecords = changed.markedRecords
+        outcome.storedByType = Dictionary(grouping: accepted, by: { $0.data.type }).mapValues(\.count)
+        outcome.companiesDuration = checked - started
+        outcome.storeDuration = clock.now - checked
+        return outcome
     }
 
     func topicName(type: String) -> String {

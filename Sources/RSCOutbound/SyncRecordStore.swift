@@ -233,12 +233,13 @@ struct SyncRecordStore: Sendable {
                 retry = delay.milliseconds
             }
             states.append(state)
-            reasons.append(reason ?? "")
+            // Reasons and task ids quote LinkedIn's answers: a NUL in them must not fail the round's write.
+            reasons.append(storableText(reason ?? ""))
             hashes.append(hash ?? "")
             keepHash.append(keep)
             waitingOn.append(waiting ?? "")
             retryMs.append(retry)
-            taskIDs.append(task ?? "")
+            taskIDs.append(storableText(task ?? ""))
             pendingHashes.append(pending ?? "")
         }
         // Rows are locked in key order first, as the consumer's marking locks them: without it, the two

@@ -28,6 +28,35 @@ extension CompanyStore {
                 activated_by = EXCLUDED.activated_by,
                 -- Re-activating a disconnected company starts over; an active one keeps running.
                 status = CASE WHEN companies.status IN ('disconnected', 'disconnecting') THEN 'provisioned' ELSE companies.status END,
+                -- A reason left by an activation that lacked the secret no longer holds.
+                status_reason = CASE WHEN companies.status IN ('disconnected', 'disconnecting', 'provisioned') THEN NULL
+                                     ELSE companies.status_reason END,
+                disconnected_at = NULL,
+                updated_at = now()
+            """,
+            logger: logger
+        )
+    }
+
+    /// LinkedIn has the company's child application but its secret is not held here: the row keeps the application
+    /// and the Teamtailor token, no LinkedIn credentials, and `reason` (the remedy in words) for the admin page.
+    public func recordApplicationWithoutSecret(
+        companyID: String, teamtailorToken: String, applicationURN: String, activatedBy: String, reason: String
+    ) async throws {
+        guard companyID.wholeMatch(of: /[0-9A-Za-z_-]{1,64}/) != nil else {
+            throw CompanyStoreError.invalid(field: "company id", expected: "1–64 letters, digits, '-' or '_'")
+        }
+        let token = try secrets.seal(teamtailorToken, context: Self.context(companyID, "teamtailor-token"))
+        try await client.query(
+            """
+            INSERT INTO companies (company_id, teamtailor_token_sealed, linkedin_application_urn, activated_by, status, status_reason)
+            VALUES (\(companyID), \(Data(token)), \(applicationURN), \(activatedBy), 'provisioned', \(reason))
+            ON CONFLICT (company_id) DO UPDATE SET
+                teamtailor_token_sealed = EXCLUDED.teamtailor_token_sealed,
+                linkedin_application_urn = EXCLUDED.linkedin_application_urn,
+                activated_by = EXCLUDED.activated_by,
+                status = CASE WHEN companies.status IN ('disconnected', 'disconnecting') THEN 'provisioned' ELSE companies.status END,
+                status_reason = EXCLUDED.status_reason,
                 disconnected_at = NULL,
                 updated_at = now()
             """,

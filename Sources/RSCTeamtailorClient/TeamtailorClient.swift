@@ -126,8 +126,11 @@ public final class TeamtailorClient: Sendable {
     /// skip as many records. So every page after the first starts at least one record before where the last
     /// one ended (`HistoryWindow`): when its first record is one already read, nothing between was skipped;
     /// when it is not, records moved back, and the read steps back a window and looks again.
+    /// `updatedFrom` (a reconciliation's incremental pass) limits the list where Teamtailor filters by it;
+    /// pass the same value with every page of one read.
     public func historyPage(
-        _ resource: TeamtailorResource, after cursor: HistoryCursor?, credentials: TeamtailorCredentials
+        _ resource: TeamtailorResource, after cursor: HistoryCursor?, updatedFrom: Date? = nil,
+        credentials: TeamtailorCredentials
     ) async throws -> TeamtailorPage {
         var position = cursor?.position ?? 0
         let lastID = cursor?.lastID
@@ -141,7 +144,9 @@ public final class TeamtailorClient: Sendable {
                     reason: "more than \(maxPages) pages: the list does not end")
             }
             var page = try await send(
-                TeamtailorRequests.historyPage(resource, size: window.size, number: window.start / window.size + 1), credentials)
+                TeamtailorRequests.historyPage(
+                    resource, size: window.size, number: window.start / window.size + 1, updatedFrom: updatedFrom),
+                credentials)
             if let lastID, window.start > 0 {
                 let first = page.records.first.flatMap { Int($0.id) }
                 // No overlap with what was read: records moved back past the window's start. Look further back.

@@ -23,6 +23,15 @@ public enum TeamtailorResource: String, CaseIterable, Sendable, Codable {
         }
     }
 
+    /// Teamtailor documents `filter[updated-at][from]` on these lists only (candidates, job applications);
+    /// the others are read whole.
+    public var filtersByUpdatedAt: Bool {
+        switch self {
+        case .candidates, .jobApplications: true
+        case .jobs, .stages, .notes, .users: false
+        }
+    }
+
     /// Sparse fieldsets for the included records: the mapping reads only their linkage ids and a few
     /// attributes, so the included records carry only those (JSON:API `fields[type]`; Teamtailor/docs: the API
     /// follows the JSON API specification). Keeps a page of 30 applications small.

@@ -81,8 +81,14 @@ public enum TeamtailorRequests {
     /// Page `number` of a collection as the first sync reads it: up to 30 records, `sort=id` (a key that cannot
     /// drift: ids only grow, so records created during the read land after it), the includes and filters the
     /// resource needs (`TeamtailorResource.historyInclude`, `historyFilters`).
-    public static func historyPage(_ resource: TeamtailorResource, size: Int = pageSize, number: Int) -> TeamtailorRequest {
+    /// `updatedFrom` is sent only where Teamtailor documents the filter (`TeamtailorResource.filtersByUpdatedAt`).
+    public static func historyPage(
+        _ resource: TeamtailorResource, size: Int = pageSize, number: Int, updatedFrom: Date? = nil
+    ) -> TeamtailorRequest {
         var query = [("page[size]", String(min(max(1, size), pageSize))), ("page[number]", String(max(1, number))), ("sort", "id")]
+        if let updatedFrom, resource.filtersByUpdatedAt {
+            query.append(("filter[updated-at][from]", RFC3339.format(updatedFrom)))
+        }
         if !resource.historyInclude.isEmpty { query.append(("include", resource.historyInclude.joined(separator: ","))) }
         query += resource.historyFilters
         query += resource.historyFieldsets

@@ -35,7 +35,8 @@ await WorkerRuntime.run(name: "rsc-export", defaultGroupID: "rsc-export", usesKa
 
     var onboardingSettings = Onboarding.Settings(
         publicCallbackBaseURL: exportSettings.publicCallbackBaseURL,
-        partner: LinkedInApplication(clientID: exportSettings.partnerClientID, clientSecret: exportSettings.partnerClientSecret))
+        partner: LinkedInApplication(clientID: exportSettings.partnerClientID, clientSecret: exportSettings.partnerClientSecret),
+        teamtailorAppURL: exportSettings.teamtailorAppURL)
     // One deployment serves one Teamtailor region: activation checks the key on this region's host.
     onboardingSettings.teamtailor = teamtailor
     let onboarding = Onboarding(

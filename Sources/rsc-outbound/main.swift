@@ -4,6 +4,7 @@ import RSCFirstSync
 import RSCKafka
 import RSCLinkedInClient
 import RSCOutbound
+import RSCReconciliation
 import RSCRuntime
 import RSCStore
 import RSCTeamtailorClient
@@ -30,6 +31,10 @@ await WorkerRuntime.run(name: "rsc-outbound", defaultGroupID: "rsc-outbound") { 
         callsPerDay: settings.linkedInQuota.callsPerDay
     )
     let doorbell = SendDoorbell()
+    // One client for the first sync and the reconciliation: they share the key's Teamtailor rate-limit view.
+    let teamtailor = TeamtailorClient(baseURL: settings.teamtailorAPIURL, http: HTTPClient.shared, logger: context.logger)
+    var reconcileSettings = ReconciliationRunner.Settings()
+    reconcileSettings.schedule = ReconciliationSchedule(interval: settings.reconcileInterval, fullInterval: settings.reconcileFullInterval)
     return [
         OutboundConsumer(
             consumer: try KafkaConsumer(configuration: consumerConfiguration, logger: context.logger),
@@ -39,15 +44,17 @@ await WorkerRuntime.run(name: "rsc-outbound", defaultGroupID: "rsc-outbound") { 
                 producer: try KafkaProducer(configuration: producerConfiguration, logger: context.logger)
             ),
             companies: KnownCompanies(client: context.postgres, logger: context.logger),
-            doorbell: doorbell, logger: context.logger
+            doorbell: doorbell, lostEvents: ReconciliationRequests(postgres: context.postgres, logger: context.logger),
+            logger: context.logger
         ),
         LinkedInSender(
             postgres: context.postgres, linkedIn: linkedIn, companies: companies, settings: senderSettings, doorbell: doorbell,
             logger: context.logger),
         PendingGauges(client: context.postgres, quota: senderSettings.quota, logger: context.logger),
         FirstSyncRunner(
-            postgres: context.postgres, companies: companies,
-            teamtailor: TeamtailorClient(baseURL: settings.teamtailorAPIURL, http: HTTPClient.shared, logger: context.logger),
+            postgres: context.postgres, companies: companies, teamtailor: teamtailor, logger: context.logger),
+        ReconciliationRunner(
+            postgres: context.postgres, companies: companies, teamtailor: teamtailor, settings: reconcileSettings,
             logger: context.logger),
     ]
 }

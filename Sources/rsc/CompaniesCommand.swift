@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import RSCReconciliation
 import PostgresNIO
 import RSCChangeEvents
 import RSCStore
@@ -8,7 +9,7 @@ struct CompaniesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "companies",
         abstract: "Add, list, show and change connected companies (secrets are never printed).",
-        subcommands: [Add.self, List.self, Show.self, Set.self, Resync.self]
+        subcommands: [Add.self, List.self, Show.self, Set.self, Resync.self, Reconcile.self]
     )
 
     static func store(_ client: PostgresClient) -> CompanyStore {
@@ -123,6 +124,52 @@ struct CompaniesCommand: AsyncParsableCommand {
                 try await FirstSyncProgress.start(companyID: companyID, restart: true, postgres: client, logger: CommandEnvironment.logger)
             }
             print("company \(companyID): first global sync queued from the start; `rsc status \(companyID)` shows its progress")
+        }
+    }
+
+    struct Reconcile: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run a company's reconciliation pass now: Teamtailor re-read, what differs repaired on LinkedIn.",
+            discussion: """
+                The next free rsc-outbound replica takes it within its idle poll (30 s). An incremental pass reads what \
+                changed since the last one; --full reads everything and also deletes on LinkedIn what Teamtailor no \
+                longer has. With --wait, this waits for the pass to finish and prints what it found.
+                """
+        )
+
+        @Argument(help: "Teamtailor company id.") var companyID: String
+        @Flag(help: "Read every record and find deletes no event carried.") var full = false
+        @Flag(help: "Wait until the pass has finished and print its counts.") var wait = false
+        @Option(help: "With --wait: give up after this many seconds.") var timeout = 3_600
+
+        func run() async throws {
+            let requestedAt = Date()
+            let status = try await CommandEnvironment.withPostgres { client -> ReconciliationStore.Status? in
+                guard try await CompaniesCommand.store(client).find(companyID) != nil else {
+                    throw CompanyStoreError.notFound(companyID: companyID)
+                }
+                let store = ReconciliationStore(postgres: client, logger: CommandEnvironment.logger)
+                try await store.request(companyID: companyID, full: full)
+                guard wait else { return nil }
+                let deadline = ContinuousClock.now + .seconds(timeout)
+                while ContinuousClock.now < deadline {
+                    if let status = try await store.status(companyID: companyID), !status.running, !status.requested,
+                       let finished = status.lastFinishedAt, finished >= requestedAt {
+                        return status
+                    }
+                    try await Task.sleep(for: .seconds(1))
+                }
+                throw ValidationError("company \(companyID): the pass did not finish within \(timeout) s; is rsc-outbound running?")
+            }
+            guard let status else {
+                print("company \(companyID): \(full ? "full" : "incremental") reconciliation requested; `rsc status \(companyID)` shows it")
+                return
+            }
+            let checked = status.checked.values.reduce(0, +), repaired = status.repaired.values.reduce(0, +)
+            print("company \(companyID): \(status.lastKind ?? "?") pass finished: \(checked) records checked, \(repaired) repaired")
+            for (resource, count) in status.repaired.sorted(by: { $0.key < $1.key }) where count > 0 {
+                print("  \(resource): \(count) repaired")
+            }
         }
     }
 }

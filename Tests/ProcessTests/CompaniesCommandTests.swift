@@ -47,6 +47,13 @@ struct CompaniesCommandTests {
         #expect(unknown.status != 0)
         #expect(unknown.stderr.contains("404 not found"))
 
+        // A reconciliation pass asked for by hand is recorded for the outbound workers, and `rsc status` says so.
+        let reconcile = try await run("companies", "reconcile", "1842", "--full")
+        #expect(reconcile.status == 0, "\(reconcile.stderr)")
+        #expect(reconcile.stdout.contains("full reconciliation requested"))
+        #expect(try await run("status", "1842").stdout.contains("reconciliation: a pass is requested"))
+        #expect(try await run("companies", "reconcile", "404").status != 0)
+
         for output in [added, list, show, after, duplicate] {
             #expect(!(output.stdout + output.stderr).contains("SECRET"))
         }

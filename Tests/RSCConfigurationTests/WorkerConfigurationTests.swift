@@ -91,6 +91,19 @@ struct WorkerConfigurationTests {
         #expect(configuration.kafkaProperties == ["security.protocol": "SASL_SSL", "sasl.mechanism": "SCRAM-SHA-512"])
     }
 
+    @Test(
+        "a setting at-least-once delivery depends on is refused in KAFKA_PROPERTIES, naming it",
+        arguments: ["enable.auto.commit=true", "enable.auto.offset.store=true", "auto.offset.reset=latest", "enable.idempotence=false", "acks=1", "group.id=other"]
+    )
+    func deliveryCriticalRefused(property: String) {
+        var values = Self.minimal
+        values["KAFKA_PROPERTIES"] = "security.protocol=SSL, \(property)"
+        let error = failure(values)
+        #expect(error?.variable == "KAFKA_PROPERTIES")
+        let key = String(property.split(separator: "=")[0])
+        #expect(error?.description.contains(key) == true, "\(error?.description ?? "no error")")
+    }
+
     @Test("the database URL for logs hides the password")
     func redacted() throws {
         let settings = try DatabaseSettings(url: "postgres://rsc:hunter2@db:5432/rsc?sslmode=require")

@@ -109,6 +109,23 @@ struct CallbackRoutesTests {
         }
     }
 
+    @Test("a signed push PostgreSQL could not store (a NUL in an id, a date past year 9999) → 400 with a JSON body, not a 5xx LinkedIn would retry forever")
+    func refusesUnstorableValues() async throws {
+        try await withListener { http, fixture in
+            let nulInID = Self.notification(id: #"n\u0000-1"#)
+            let farFuture = #"{"notificationId":"n-2","type":"EXPORT_CANDIDATE_PROFILE","requestId":"r","integrationContext":"urn:li:organization:55","occurredAt":9999999999999999}"#
+            // 200 characters by Swift's count, but 400 code points by PostgreSQL's (a combining mark each).
+            let combining = Self.notification(id: String(repeating: "e\u{301}", count: 200))
+            for body in [nulInID, farFuture, combining] {
+                let response = try await Self.post(http, token: fixture.token, body: body)
+                #expect(response.status == .badRequest, "\(String(buffer: response.body))")
+                #expect(Self.errorCode(response) == "bad_notification")
+            }
+            #expect(try await Self.rows(fixture.client) == 0)
+            #expect(try await Self.post(http, token: fixture.token, body: Self.notification(id: "n-ok")).status == .accepted)
+        }
+    }
+
     @Test("the challenge is answered with HMAC-SHA256 of the code under the company's secret")
     func answersChallenge() async throws {
         try await withListener { http, fixture in
@@ -119,6 +136,48 @@ struct CallbackRoutesTests {
             #expect(object["challengeResponse"] == CallbackSignatureTests.openssl(key: Self.secret, message: "c0de-42"))
             let missing = try await http.execute(uri: "/linkedin/callbacks/\(fixture.token)", method: .get)
             #expect(missing.status == .badRequest)
+        }
+    }
+
+    @Test("a push signed through the challenge is refused: the forged code gets no answer, the push 401, nothing stored")
+    func challengeCannotSignAPush() async throws {
+        try await withListener { http, fixture in
+            let body = Self.notification(id: "forged")
+            // The signed input of a push is "hmacsha256=" + body; a challenge answering that code would sign it.
+            let forgedCode = "hmacsha256=" + body
+            let encoded = try #require(forgedCode.addingPercentEncoding(withAllowedCharacters: .alphanumerics))
+            let answer = try await http.execute(uri: "/linkedin/callbacks/\(fixture.token)?challengeCode=\(encoded)", method: .get)
+            #expect(answer.status == .badRequest)
+            #expect(Self.errorCode(answer) == "bad_challenge")
+            let answered = (try? JSONSerialization.jsonObject(with: Data(buffer: answer.body)) as? [String: Any])?["challengeResponse"] as? String
+            #expect(answered == nil)
+            // Whatever the listener answered is what an attacker would sign with; it must not pass as a signature.
+            var headers: HTTPFields = [.contentType: "application/json"]
+            headers[HTTPFields.Element.Name("X-LI-Signature")!] = answered ?? String(buffer: answer.body)
+            let push = try await http.execute(
+                uri: "/linkedin/callbacks/\(fixture.token)", method: .post, headers: headers, body: ByteBuffer(string: body))
+            #expect(push.status == .unauthorized)
+            #expect(try await Self.rows(fixture.client) == 0)
+            // The guard is the code's form, not its prefix alone: '=' anywhere, spaces and over-long codes are refused too.
+            for code in ["a%3Db", "with%20space", String(repeating: "x", count: 129)] {
+                let refused = try await http.execute(uri: "/linkedin/callbacks/\(fixture.token)?challengeCode=\(code)", method: .get)
+                #expect(refused.status == .badRequest, "code \(code.prefix(20))")
+            }
+            let uuid = try await http.execute(
+                uri: "/linkedin/callbacks/\(fixture.token)?challengeCode=890e4665-4dfe-4ab1-b689-ed553bceeed2", method: .get)
+            #expect(uuid.status == .ok)
+        }
+    }
+
+    @Test("a challenge that also names the application (applicationId, sent for parent-child applications) is answered with the company's secret")
+    func challengeWithApplicationID() async throws {
+        try await withListener { http, fixture in
+            let response = try await http.execute(
+                uri: "/linkedin/callbacks/\(fixture.token)?challengeCode=c0de-43&applicationId=1000001", method: .get)
+            #expect(response.status == .ok)
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: String])
+            #expect(object["challengeCode"] == "c0de-43")
+            #expect(object["challengeResponse"] == CallbackSignatureTests.openssl(key: Self.secret, message: "c0de-43"))
         }
     }
 }

@@ -37,26 +37,86 @@ struct ConnectFlowTests {
         }
     }
 
-    @Test("an activation repeated after a crash leaves one child application, and its credentials are stored sealed")
+    @Test("an activation stores the secret from the create at once; repeating it reuses it, sets the JS SDK domain again, and leaves one child application")
     func activationIsIdempotent() async throws {
         try await ConnectHarness.run { harness in
-            // The crash: LinkedIn created the application, but we never stored it.
-            let partner = LinkedInApplication(clientID: "rsc-partner", clientSecret: "rsc-partner-secret")
-            let orphan = try await harness.linkedInClient.provisionApplication(
-                uniqueForeignId: ConnectHarness.companyID, name: "Teamtailor - Åkerlund", description: "d", partner: partner)
             let first = try await harness.activate()
-            let again = try await harness.activate()
-            #expect(first.status == 200 && again.status == 200)
-            #expect(await harness.linkedIn.state.childApplicationCount(uniqueForeignId: ConnectHarness.companyID) == 1)
-            let widget = try #require(first.json["widget"] as? [String: Any])
-            #expect(widget["clientId"] as? String == orphan.credentials.clientID)
-            #expect((widget["extensionName"] as? String)?.hasPrefix("ATSIntegrationWidget@") == true)
+            #expect(first.status == 200)
+            let clientID = try #require((first.json["widget"] as? [String: Any])?["clientId"] as? String)
+            #expect(((first.json["widget"] as? [String: Any])?["extensionName"] as? String)?.hasPrefix("ATSIntegrationWidget@") == true)
             let stored = try await harness.companies.credentials(ConnectHarness.companyID)
-            #expect(stored.linkedInClientSecret == orphan.credentials.clientSecret)
+            #expect(stored.linkedInClientID == clientID)
             #expect(stored.teamtailorToken == ConnectHarness.teamtailorKey)
-            let dump = try await harness.postgres.query("SELECT row_to_json(c)::text FROM companies c", logger: harness.logger)
-                .decode(String.self).reduce("", +)
-            #expect(!dump.contains("SECRET") && !dump.contains(orphan.credentials.clientSecret))
+            // The domain comes from TEAMTAILOR_APP_URL (its origin); LinkedIn's lookup shows it, and no secret.
+            let listing = try #require(try await harness.linkedInClient.findProvisionedApplication(
+                uniqueForeignId: ConnectHarness.companyID, partner: ConnectHarness.partner))
+            #expect(listing.validJsSdkDomains == ["https://tt.example.com:8443"])
+            // Someone changed the domain on LinkedIn; activating again reuses the stored secret and sets it back.
+            try await harness.linkedInClient.updateApplication(
+                key: listing.key, validJsSdkDomains: ["https://elsewhere.example.com"], partner: ConnectHarness.partner)
+            let again = try await harness.activate()
+            #expect(again.status == 200)
+            #expect((again.json["widget"] as? [String: Any])?["clientId"] as? String == clientID)
+            #expect(await harness.linkedIn.state.childApplicationCount(uniqueForeignId: ConnectHarness.companyID) == 1)
+            #expect(try await harness.linkedInClient.findProvisionedApplication(
+                uniqueForeignId: ConnectHarness.companyID, partner: ConnectHarness.partner)?.validJsSdkDomains == ["https://tt.example.com:8443"])
+            #expect(try await harness.companies.credentials(ConnectHarness.companyID).linkedInClientSecret == stored.linkedInClientSecret)
+        }
+    }
+
+    @Test("when LinkedIn has the company's application and no secret is held here, activation and the admin status say so with the remedy")
+    func existingApplicationWithoutSecret() async throws {
+        try await ConnectHarness.run { harness in
+            // The crash: LinkedIn created the application, but its answer (the only one with the secret) was lost.
+            guard case .created(let orphan) = try await harness.linkedInClient.provisionOrReportApplication(
+                uniqueForeignId: ConnectHarness.companyID, name: "Teamtailor - Åkerlund", description: "d", partner: ConnectHarness.partner)
+            else { Issue.record("the orphan must be created"); return }
+            let answer = try await harness.activate()
+            #expect(answer.status == 409)
+            #expect(answer.errorCode == "application_secret_missing")
+            let message = ((answer.json["error"] as? [String: Any])?["message"] as? String) ?? ""
+            #expect(message.contains(orphan.key) && message.contains("delete that application"))
+            #expect(!message.contains(orphan.credentials.clientSecret))
+            #expect(await harness.linkedIn.state.childApplicationCount(uniqueForeignId: ConnectHarness.companyID) == 1)
+
+            let status = try await harness.call(.GET, "/companies/1842/rsc/status")
+            #expect(status.status == 200)
+            let errors = status.json["errors"] as? [[String: Any]] ?? []
+            let problem = try #require(errors.first { $0["cause"] as? String == "application_secret_missing" })
+            #expect((problem["message"] as? String)?.contains("partner support") == true)
+            #expect((status.json["state"] as? [String: Any])?["code"] as? String == "provisioned")
+            // Nothing pretends to hold credentials, and the next step says the same instead of "activate first".
+            #expect(try await harness.companies.credentials(ConnectHarness.companyID).linkedInClientSecret == nil)
+            let integration = try await harness.call(.POST, "/companies/1842/rsc/integration", [
+                "actingUser": ConnectHarness.admin, "organizationUrn": ConnectHarness.organization, "contractUrns": [ConnectHarness.contract],
+            ])
+            #expect(integration.status == 409 && integration.errorCode == "application_secret_missing")
+
+            // The remedy works: LinkedIn's support deletes the application, the admin activates again.
+            #expect(await harness.linkedIn.state.deleteProvisionedApplication(uniqueForeignId: ConnectHarness.companyID))
+            let again = try await harness.activate()
+            #expect(again.status == 200)
+            let clientID = try #require((again.json["widget"] as? [String: Any])?["clientId"] as? String)
+            #expect(clientID != orphan.credentials.clientID)
+            #expect(try await harness.companies.credentials(ConnectHarness.companyID).linkedInClientID == clientID)
+            let healed = try await harness.call(.GET, "/companies/1842/rsc/status")
+            #expect((healed.json["errors"] as? [[String: Any]] ?? []).allSatisfy { $0["cause"] as? String != "application_secret_missing" })
+            #expect((healed.json["state"] as? [String: Any])?["reason"] == nil)
+        }
+    }
+
+    @Test("an application LinkedIn no longer has (404 on its update) is replaced by a new one on the next activation")
+    func storedApplicationGoneFromLinkedIn() async throws {
+        try await ConnectHarness.run { harness in
+            let first = try await harness.activate()
+            let oldClientID = try #require((first.json["widget"] as? [String: Any])?["clientId"] as? String)
+            #expect(await harness.linkedIn.state.deleteProvisionedApplication(uniqueForeignId: ConnectHarness.companyID))
+            let again = try await harness.activate()
+            #expect(again.status == 200)
+            let newClientID = try #require((again.json["widget"] as? [String: Any])?["clientId"] as? String)
+            #expect(newClientID != oldClientID)
+            #expect(try await harness.companies.credentials(ConnectHarness.companyID).linkedInClientID == newClientID)
+            #expect(await harness.linkedIn.state.childApplicationCount(uniqueForeignId: ConnectHarness.companyID) == 1)
         }
     }
 
@@ -86,6 +146,11 @@ struct ConnectFlowTests {
             #expect(try await status() == "waiting_for_linkedin_admin")
             let named = await harness.linkedIn.state.integrations(organization: ConnectHarness.organization)
             #expect(Set(named.map(\.type.rawValue)) == ["ONE_CLICK_EXPORT", "IN_ATS_INDICATOR", "PROFILE_PLUGIN", "CSA_API"])
+            // Viewers on the keys LinkedIn's collection uses: no ACLs are sent, so JOB_POSTING_VIEWERS is required.
+            let export = try #require(named.first { $0.type == .oneClickExport })
+            #expect(export.configurations["JOB_POSTING_VIEWERS"] == "ALL_PRODUCT_USERS")
+            #expect(export.configurations["CALLBACK_URL"]?.contains("/linkedin/callbacks/") == true)
+            #expect(named.first { $0.type == .inATSIndicator }?.configurations == ["APPLICATION_VIEWERS": "ALL_PRODUCT_USERS"])
             // LinkedIn validates the registered URL with a challenge our listener answers.
             let validation = try await harness.linkedIn.state.validateCallback(organization: ConnectHarness.organization)
             #expect(validation.passed)
@@ -96,6 +161,13 @@ struct ConnectFlowTests {
             try await harness.processAll()
             let answer = try await harness.call(.GET, "/companies/1842/rsc/status")
             #expect((answer.json["state"] as? [String: Any])?["code"] as? String == "active")
+            #expect(answer.json["integrations"] == nil, "LinkedIn is asked only on request")
+            // Verified on request with one BATCH_GET: every integration enabled.
+            let calls = await harness.linkedIn.state.requestLog().filter { $0.path.hasPrefix("/v2/atsIntegrations") && $0.method == "GET" }.count
+            let verified = try await harness.call(.GET, "/companies/1842/rsc/status?verify=linkedin")
+            let checks = try #require(verified.json["integrations"] as? [[String: Any]])
+            #expect(checks.count == 4 && checks.allSatisfy { $0["state"] as? String == "enabled" })
+            #expect(await harness.linkedIn.state.requestLog().filter { $0.path.hasPrefix("/v2/atsIntegrations") && $0.method == "GET" }.count == calls + 1)
             let firstSync = try #require(answer.json["firstSync"] as? [String: Any])
             #expect(firstSync["state"] as? String == "reading")
             // users, jobs, stages, candidates, applications, notes: Teamtailor publishes no interviews endpoint.

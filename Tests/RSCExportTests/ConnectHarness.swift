@@ -33,6 +33,9 @@ struct ConnectHarness: Sendable {
     static let teamtailorKey = "tt-key-1842-SECRET"
     static let organization = "urn:li:organization:5501"
     static let contract = "urn:li:contract:7701"
+    /// TEAMTAILOR_APP_URL here; its origin is the child application's JS SDK domain.
+    static let teamtailorAppURL = "https://tt.example.com:8443/app/settings"
+    static let partner = LinkedInApplication(clientID: "rsc-partner", clientSecret: "rsc-partner-secret")
 
     let postgres: PostgresClient
     let linkedIn: LinkedInSimulator
@@ -66,7 +69,8 @@ struct ConnectHarness: Sendable {
                 let publicPort = try FreePort.loopback(), internalPort = try FreePort.loopback()
                 var onboardingSettings = Onboarding.Settings(
                     publicCallbackBaseURL: URL(string: "http://127.0.0.1:\(publicPort)")!,
-                    partner: LinkedInApplication(clientID: "rsc-partner", clientSecret: "rsc-partner-secret"))
+                    partner: LinkedInApplication(clientID: "rsc-partner", clientSecret: "rsc-partner-secret"),
+                    teamtailorAppURL: URL(string: ConnectHarness.teamtailorAppURL)!)
                 onboardingSettings.teamtailor = teamtailorClient
                 let onboarding = Onboarding(
                     settings: onboardingSettings,

@@ -40,6 +40,52 @@ struct InboundPollerTests {
         }
     }
 
+    @Test("a note PostgreSQL refuses (a NUL in its text) is skipped with an error the admin sees; the notes beside it arrive")
+    func unstorableNote() async throws {
+        try await InboundHarness.run { h in
+            let company = try await h.addCompany(1)
+            let candidate = try await h.addCandidate(company, member: Self.member)
+            try await h.linkedIn.state.addProspectNote(owner: company.seat, member: Self.member, note: "Before", at: h.clock.now())
+            try await h.linkedIn.state.addProspectNote(owner: company.seat, member: Self.member, note: "Zero\u{0}byte", at: h.clock.now())
+            try await h.linkedIn.state.addProspectNote(owner: company.seat, member: Self.member, note: "After", at: h.clock.now())
+            try await h.pollNextWindow(h.poller())
+            let notes = try await h.detail(company, candidate: candidate).notes.compactMap { $0.attributes["note"]?.stringValue }
+            #expect(Set(notes) == ["Before", "After"])
+            #expect(try await h.count("SELECT count(*)::int FROM company_errors WHERE source = 'inbound' AND cause = 'unstorable_note'") == 1)
+            // The window was finished: the next poll reads on from its end instead of failing on the same note.
+            #expect(try await h.count("SELECT count(*)::int FROM inbound_cursors WHERE kind = 'note'") == 1)
+        }
+    }
+
+    @Test("an item exactly on a window's bound is read once: a note at beforeDate in that window, an InMail at timeRange.end in the next")
+    func itemsOnTheBound() async throws {
+        try await InboundHarness.run { h in
+            let company = try await h.addCompany(1)
+            let candidate = try await h.addCandidate(company, member: Self.member)
+            let poller = h.poller()
+            // The first poll's windows end here (the poller's own arithmetic: the next window's now, less the settle delay).
+            let settle = Double(h.settings().settleDelay.components.seconds)
+            let bound = Int64((h.clock.now().addingTimeInterval(InboundHarness.interval).timeIntervalSince1970 - settle) * 1000)
+            let onBound = Date(timeIntervalSince1970: (Double(bound) + 0.5) / 1000)
+            try await h.linkedIn.state.addProspectNote(owner: company.seat, member: Self.member, note: "On the bound", at: onBound)
+            try await h.linkedIn.state.addInMail(seat: company.seat, member: Self.member, subject: "Bound", body: "On the bound", at: onBound)
+
+            try await h.pollNextWindow(poller)
+            // beforeDate is inclusive: the note is in the window that ends on it; timeRange.end is exclusive: the InMail is not.
+            #expect(try await h.detail(company, candidate: candidate).publicNotes.count == 1)
+            #expect(try await h.detail(company, candidate: candidate).privateNotes.isEmpty)
+
+            try await h.pollNextWindow(poller)
+            try await h.pollNextWindow(poller)
+            // cutoffDate is exclusive: the next window does not read the note again; timeRange.start is inclusive: the InMail
+            // arrives (as a private note).
+            #expect(try await h.detail(company, candidate: candidate).publicNotes.count == 1)
+            #expect(try await h.detail(company, candidate: candidate).privateNotes.count == 1)
+            #expect(await h.calls(company, "POST", "/v1/notes") == 2)
+            #expect(try await h.count("SELECT count(*)::int FROM inbound_items") == 2)
+        }
+    }
+
     @Test("a private note never arrives, and is never stored")
     func privateNote() async throws {
         try await InboundHarness.run { h in

@@ -5,7 +5,7 @@ import Testing
 
 @Suite("Lag gauge")
 struct ConsumerLagGaugeTests {
-    @Test("librdkafka's statistics set rsc_kafka_consumer_lag for each assigned partition, and 0 once it is given up")
+    @Test("librdkafka's statistics set rsc_kafka_consumer_lag and its age in seconds for each assigned partition, and 0 once it is given up")
     func lagGauge() async throws {
         let cluster = try KafkaMockCluster(brokerCount: 3)
         defer { cluster.close() }
@@ -33,12 +33,23 @@ struct ConsumerLagGaugeTests {
             _ = try await consumer.poll(maxMessages: 10, timeout: .milliseconds(250))
         }
         #expect(metrics.last(key) == 6, "recorded: \(metrics.values(key))")
+        // Behind by 6 messages: the partition's lag in time is the age of the newest message consumed, and it
+        // grows while nothing is committed (the figure held against the topic's retention).
+        let age = RecordingMetrics.Key(label: "rsc_kafka_consumer_lag_seconds", dimensions: [["topic", topic], ["partition", "0"]])
+        try await Task.sleep(for: .seconds(2))
+        let first = metrics.last(age) ?? 0
+        while (metrics.last(age) ?? 0) < first + 1.5, ContinuousClock.now < deadline {
+            _ = try await consumer.poll(maxMessages: 10, timeout: .milliseconds(250))
+        }
+        #expect((metrics.last(age) ?? 0) >= 2, "recorded: \(metrics.values(age))")
+        #expect((metrics.last(age) ?? 0) < 60)
         // Leaving the group gives the partition up: this member's figure drops to 0 so a stale value cannot
         // keep a lag alert firing while another member owns the partition.
         await consumer.close()
         #expect(metrics.last(key) == 0, "recorded: \(metrics.values(key))")
+        #expect(metrics.last(age) == 0, "recorded: \(metrics.values(age))")
         // Only real partitions of the subscribed topic, never librdkafka's internal -1, never negative.
-        #expect(metrics.keys.allSatisfy { $0.label == "rsc_kafka_consumer_lag" && $0.dimensions == [["topic", topic], ["partition", "0"]] })
+        #expect(metrics.keys.allSatisfy { $0.label.hasPrefix("rsc_kafka_consumer_lag") && $0.dimensions == [["topic", topic], ["partition", "0"]] })
         #expect(metrics.values(key).allSatisfy { $0 >= 0 })
     }
 }

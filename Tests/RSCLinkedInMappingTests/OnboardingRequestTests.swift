@@ -27,23 +27,26 @@ struct OnboardingRequestTests {
             uniqueForeignId: "tt-42", name: "Teamtailor - Acme", description: "Teamtailor for Acme",
             callbackURLs: ["https://app.example.com/linkedin/callback"], jsSdkDomains: ["https://app.example.com"]))
         try check("provisionedApplications-find", LinkedInRequests.findProvisionedApplication(uniqueForeignId: "tt 42/a"))
+        try check("provisionedApplications-partial_update", LinkedInRequests.updateApplication(
+            key: "urn:li:developerApplication:234", validJsSdkDomains: ["https://app.teamtailor.com"], oauth2AuthorizedCallbackUrls: nil))
     }
 
-    @Test("integrations: four keys named in one batch_partial_update, CSA_API on the contract; callback URL batch_update")
+    @Test("integrations: four keys named in one batch_partial_update, CSA_API on the contract; configurations batch_update; one batch_get")
     func integrations() throws {
         let keys = ATSIntegrationKey.all(organization: Self.org, contracts: [Self.contract])
         #expect(keys.map(\.type) == [.oneClickExport, .inATSIndicator, .profilePlugin, .csaAPI])
         try check("atsIntegrations-batch_partial_update", LinkedInRequests.nameIntegrations(keys, name: "Teamtailor"))
-        try check("atsIntegrations-configurations-batch_update", LinkedInRequests.registerCallbackURL(
-            "https://hooks.example.com/linkedin/acme", integration: ATSIntegrationKey(context: Self.org, type: .oneClickExport),
-            jobPostingViewers: true))
+        try check("atsIntegrations-configurations-batch_update", LinkedInRequests.configureIntegration(
+            [("CALLBACK_URL", "https://hooks.example.com/linkedin/acme"), ("JOB_POSTING_VIEWERS", "ALL_PRODUCT_USERS")],
+            integration: ATSIntegrationKey(context: Self.org, type: .oneClickExport)))
+        try check("atsIntegrations-batch_get", LinkedInRequests.integrations(keys))
         try check("atsIntegrations-request", LinkedInRequests.integrationStatus(requestId: "req-1"))
         try check("exportedCandidates-request", LinkedInRequests.exportedCandidate(requestId: "req-2"))
     }
 
     @Test("recruiter data finders: URNs encoded, window and paging in the query")
     func recruiterData() throws {
-        try check("seats-seatsByAttributes", LinkedInRequests.seats(contract: Self.contract))
+        try check("seatsV2-attributes", LinkedInRequests.seats(contract: Self.contract))
         try check("prospectNotes-criteria", LinkedInRequests.prospectNotes(
             contract: Self.contract, owners: [Self.seat, "urn:li:seat:502"], window: Self.window, start: 100, count: 100))
         try check("conversationEvents-criteria", LinkedInRequests.conversationEvents(viewer: Self.seat, window: Self.window))
@@ -106,4 +109,63 @@ struct OnboardingRequestTests {
         #expect(candidate.candidate.emailAddresses.isEmpty)
         #expect(candidate.atsJobPostingId == "J1")
     }
+
+    static let published = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Published")
+
+    /// A fixture written from a published answer: `{"source": "…", "answer": {…}}`.
+    static func publishedAnswer(_ name: String) throws -> JSONValue {
+        let fixture = try JSONValue.parse(Array(try Data(contentsOf: published.appendingPathComponent(name + ".json"))))
+        #expect(fixture["source"]?.stringValue?.hasPrefix("linkedin/") == true, "\(name) names its source")
+        return try #require(fixture["answer"])
+    }
+
+    @Test("the SDK's published provisioning answers decode: the create with both credentials, the lookup with the client id and no secret")
+    func publishedProvisioningAnswers() throws {
+        let created = try #require(LinkedInClient.decodeCreatedApplication(try Self.publishedAnswer("sdk-CreateApplicationSuccessResponse")))
+        #expect(created.key == "urn:li:developerApplication:234")
+        #expect(created.credentials.clientID == "1234567890" && created.credentials.clientSecret == "ABCDEFGHIJKL")
+        let lookup = try Self.publishedAnswer("sdk-GetApplicationSuccessResponse")
+        let listed = LinkedInClient.decodeProvisionedApplications(lookup)
+        #expect(listed.count == 1)
+        #expect(listed.first?.key == "urn:li:developerApplication:1234567" && listed.first?.clientID == "123abc456defga")
+        #expect(listed.first?.validJsSdkDomains == ["http://linkedin.com", "https://linkedin.com"])
+        // The old reading wanted a secret from the lookup and found nothing: a lookup never gives credentials to use.
+        guard case .array(let elements)? = lookup["elements"], let element = elements.first else {
+            Issue.record("the lookup has elements"); return
+        }
+        #expect(LinkedInClient.decodeCreatedApplication(element) == nil)
+    }
+
+    @Test("a BATCH_GET answer's keys are read by their fields: Rest.li 1.0's sorted, encoded form and the raw form both match")
+    func integrationAnswerKeys() throws {
+        let keys = ATSIntegrationKey.all(organization: Self.org, contracts: [Self.contract])
+        let answer = try JSONValue.parse(Array(#"""
+        {"results":{
+          "dataProvider=ATS&integrationContext=urn%3Ali%3Aorganization%3A123&integrationType=ONE_CLICK_EXPORT&tenantType=RECRUITER":{"integrationName":"Teamtailor","status":"ENABLED"},
+          "integrationContext=urn:li:organization:123&integrationType=IN_ATS_INDICATOR&tenantType=RECRUITER&dataProvider=ATS":{"integrationName":"Teamtailor"}},
+         "errors":{
+          "dataProvider=ATS&integrationContext=urn%3Ali%3Acontract%3A900&integrationType=CSA_API&tenantType=RECRUITER":{"status":404,"message":"not named"}}}
+        """#.utf8))
+        let checks = LinkedInClient.decodeIntegrationChecks(answer, keys: keys)
+        #expect(checks[keys[0]] == .named(name: "Teamtailor", status: "ENABLED"))
+        #expect(checks[keys[1]] == .named(name: "Teamtailor", status: nil))
+        #expect(checks[keys[2]] == .missing)
+        #expect(checks[keys[3]] == .refused(status: 404, message: "not named"))
+    }
+
+    @Test("a seat's URN is built from its id, and a prospect note's numeric id is read (the seat-holders and prospect-notes pages)")
+    func seatAndNoteIDs() throws {
+        // Elements written from the fields the pages list (id, contract, member, names, state; a numeric note id).
+        let seats = LinkedInClient.decodeSeats(try JSONValue.parse(Array(#"""
+        {"elements":[{"id":123456789,"contract":"urn:li:contract:900","member":"urn:li:person:abc","firstName":"Rita","lastName":"R","state":"ACTIVE"},
+                     {"id":987,"state":"INACTIVE"},{"firstName":"no id"}],"paging":{"start":0,"count":10,"total":3}}
+        """#.utf8)), start: 0, count: 10)
+        #expect(seats.elements.map(\.seat) == ["urn:li:seat:123456789", "urn:li:seat:987"])
+        #expect(seats.elements.map(\.active) == [true, false])
+        let notes = LinkedInClient.decodeProspectNotes(try JSONValue.parse(Array(#"""
+        {"elements":[{"id":6871234,"contract":"urn:li:contract:900","member":"urn:li:person:m1","owner":"urn:li:seat:501","note":"Hi","created":1,"lastModified":2,"active":true}]}
+        """#.utf8)), start: 0, count: 10)
+        #expect(notes.elements.map(\.id) == ["6871234"])
+    }
+
 }

@@ -15,6 +15,7 @@ final class CallbackReceiver: Sendable {
     }
 
     private let pushes = Mutex<[Push]>([])
+    private let challengeQueries = Mutex<[[String: String]]>([])
     private let statuses: Mutex<[Int]>
     let challengeSecret: String
 
@@ -24,6 +25,12 @@ final class CallbackReceiver: Sendable {
     }
 
     var received: [Push] { pushes.withLock { $0 } }
+    /// The query parameters of each validation challenge, in order.
+    var challenges: [[String: String]] { challengeQueries.withLock { $0 } }
+
+    fileprivate func recordChallenge(_ query: [String: String]) {
+        challengeQueries.withLock { $0.append(query) }
+    }
 
     fileprivate func record(_ push: Push) -> Int {
         pushes.withLock { $0.append(push) }
@@ -50,6 +57,9 @@ func withReceiver(
     }
     router.get("/callback") { request, _ -> Response in
         let code = request.uri.queryParameters.get("challengeCode") ?? ""
+        var query: [String: String] = [:]
+        for (name, value) in request.uri.queryParameters { query[String(name)] = String(value) }
+        receiver.recordChallenge(query)
         let answer: SimulatedJSON = [
             "challengeCode": .string(code),
             "challengeResponse": .string(CallbackReceiver.hmacHex(Data(code.utf8), secret: receiver.challengeSecret)),

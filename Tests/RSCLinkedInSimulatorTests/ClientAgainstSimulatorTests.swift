@@ -27,13 +27,21 @@ struct ClientAgainstSimulatorTests {
         try await withReceiver(receiver) { url in
             try await withSimulator(PushTests.fastRetries) { h in
                 let client = try await Self.client(h)
-                let app = try await client.provisionOrFindApplication(
+                guard case .created(let app) = try await client.provisionOrReportApplication(
+                    uniqueForeignId: "tt-7", name: "Teamtailor - Acme", description: "Acme", jsSdkDomains: ["https://app.teamtailor.com"],
+                    partner: Self.partner)
+                else { Issue.record("the first create must create"); return }
+                // A second create meets the first: reported with its client id, and no secret (LinkedIn never shows it again).
+                let again = try await client.provisionOrReportApplication(
                     uniqueForeignId: "tt-7", name: "Teamtailor - Acme", description: "Acme", partner: Self.partner)
-                let again = try await client.provisionOrFindApplication(
-                    uniqueForeignId: "tt-7", name: "Teamtailor - Acme", description: "Acme", partner: Self.partner)
-                #expect(again == app)
+                guard case .existsWithoutSecret(let listing) = again else { Issue.record("expected the existing application"); return }
+                #expect(listing.key == app.key && listing.clientID == app.credentials.clientID)
+                #expect(listing.validJsSdkDomains == ["https://app.teamtailor.com"])
                 #expect(await h.state.childApplicationCount(uniqueForeignId: "tt-7") == 1)
                 #expect(try await client.findProvisionedApplication(uniqueForeignId: "nobody", partner: Self.partner) == nil)
+                try await client.updateApplication(key: app.key, validJsSdkDomains: ["https://tt.example.com"], partner: Self.partner)
+                #expect(try await client.findProvisionedApplication(uniqueForeignId: "tt-7", partner: Self.partner)?.validJsSdkDomains
+                    == ["https://tt.example.com"])
 
                 await h.state.completeOnboarding(clientID: app.credentials.clientID, organization: Harness.org)
                 try await h.state.addSeat(
@@ -42,10 +50,17 @@ struct ClientAgainstSimulatorTests {
                 let keys = ATSIntegrationKey.all(organization: Harness.org, contracts: [Harness.contract])
                 let named = try await client.nameIntegrations(keys, name: "Teamtailor", application: app.credentials)
                 #expect(named.count == 4 && named.values.allSatisfy { $0 == .accepted })
-                let callback = try await client.registerCallbackURL(
-                    url, integration: ATSIntegrationKey(context: Harness.org, type: .oneClickExport),
-                    application: app.credentials)
-                #expect(callback == .accepted)
+                let callback = try await client.configureIntegration(
+                    [("CALLBACK_URL", url), ("JOB_POSTING_VIEWERS", "ALL_PRODUCT_USERS")],
+                    integration: ATSIntegrationKey(context: Harness.org, type: .oneClickExport), application: app.credentials)
+                #expect(callback == ["CALLBACK_URL": .accepted, "JOB_POSTING_VIEWERS": .accepted])
+                let viewers = try await client.configureIntegration(
+                    [("APPLICATION_VIEWERS", "ALL_PRODUCT_USERS")],
+                    integration: ATSIntegrationKey(context: Harness.org, type: .inATSIndicator), application: app.credentials)
+                #expect(viewers == ["APPLICATION_VIEWERS": .accepted])
+                // One BATCH_GET reads all four, whatever field order and encoding the answer's keys use.
+                let checked = try await client.integrations(keys, application: app.credentials)
+                #expect(checked.count == 4 && checked.values.allSatisfy { $0 == .named(name: "Teamtailor", status: nil) })
 
                 let change = try await h.state.setIntegrationStatus(.enabled, organization: Harness.org)
                 let push = try #require(receiver.received.last)
@@ -53,6 +68,8 @@ struct ClientAgainstSimulatorTests {
                     signature: push.signature ?? "", body: Array(push.body), secret: app.credentials.clientSecret))
                 #expect(!LinkedInWebhookSignature.verify(
                     signature: push.signature ?? "", body: Array(push.body), secret: Harness.secret))
+                let enabled = try await client.integrations(keys, application: app.credentials)
+                #expect(enabled.values.allSatisfy { $0 == .named(name: "Teamtailor", status: "ENABLED") })
                 let statuses = try await client.integrationStatus(requestId: change.requestId, application: app.credentials)
                 #expect(statuses.count == 4 && statuses.allSatisfy(\.enabled))
                 #expect(Set(statuses.map(\.key)) == Set(keys))
@@ -82,6 +99,7 @@ struct ClientAgainstSimulatorTests {
                 let first = try await client.prospectNotes(
                     contract: Harness.contract, owners: [Harness.seat], window: window, count: 2, application: app.credentials)
                 #expect(first.elements.map(\.note) == ["n50", "n40"])
+                #expect(first.elements.allSatisfy { Int64($0.id) != nil }, "numeric ids decode as text")
                 #expect(first.elements[1].visibility == .private)
                 #expect(first.nextStart == 2)
                 let second = try await client.prospectNotes(
@@ -91,7 +109,7 @@ struct ClientAgainstSimulatorTests {
                 #expect(!second.hasMore)
 
                 let seats = try await client.seats(contract: Harness.contract, application: app.credentials)
-                #expect(seats.elements.map(\.seat) == [Harness.seat])
+                #expect(seats.elements.map(\.seat) == [Harness.seat], "urn:li:seat:{id} from seatsV2's id")
                 #expect(seats.elements.first?.email == "rita@example.com")
 
                 do {

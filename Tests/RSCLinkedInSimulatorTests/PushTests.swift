@@ -128,6 +128,29 @@ struct PushTests {
         }
     }
 
+    @Test("the challenge to a provisioned child application's callback names it with applicationId, as LinkedIn does for parent-child applications")
+    func challengeNamesTheChildApplication() async throws {
+        let receiver = CallbackReceiver(challengeSecret: "set below")
+        try await withReceiver(receiver) { url in
+            try await withSimulator { h in
+                let partner = try await h.partnerToken()
+                let created = try await h.call(.post, "/v2/provisionedApplications", token: partner, json: OnboardingTests.provisionBody)
+                let key = try #require(created.json?["key"]?.stringValue)
+                let clientID = try #require(created.json?["credentials"]?["client_id"]?.stringValue)
+                let secret = try #require(created.json?["credentials"]?["client_secret"]?.stringValue)
+                await h.state.completeOnboarding(clientID: clientID, organization: Harness.org)
+                try await h.state.addSeat(Harness.seat, contract: Harness.contract, organization: Harness.org, firstName: "R", lastName: "S")
+                let child = try await h.token(clientID: clientID, secret: secret)
+                _ = try await h.nameIntegrations(token: child)
+                #expect(try await h.registerCallback(url, token: child).resultStatus("CALLBACK_URL") == 204)
+                _ = try await h.state.validateCallback(organization: Harness.org)
+                let query = try #require(receiver.challenges.last)
+                #expect(query["applicationId"] == String(key.dropFirst("urn:li:developerApplication:".count)))
+                #expect(query["challengeCode"]?.isEmpty == false)
+            }
+        }
+    }
+
     @Test("an export pushes EXPORT_CANDIDATE_PROFILE and exportedCandidates answers the stub profile")
     func export() async throws {
         let receiver = CallbackReceiver(challengeSecret: Harness.secret)

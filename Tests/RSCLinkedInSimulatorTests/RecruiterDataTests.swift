@@ -31,18 +31,83 @@ struct RecruiterDataTests {
                 .get, "/v2/seats?q=seatsByAttributes&contracts=\(contract)&active=true&start=0&count=2", token: token)
             #expect(first.status == 200)
             let elements = try #require(first.json?["elements"]?.arrayValue)
-            #expect(elements.map { $0["seat"]?.stringValue } == ["urn:li:seat:501", "urn:li:seat:502"])
+            #expect(elements.map { $0["id"]?.intValue } == [501, 502])
             #expect(elements[0]["email"]?.stringValue == "rita@example.com")
             #expect(elements[0]["firstName"]?.stringValue == "Rita")
             #expect(first.json?["paging"]?["total"]?.intValue == 3)
             let second = try await h.call(
                 .get, "/v2/seats?q=seatsByAttributes&contracts=\(contract)&active=true&start=2&count=2", token: token)
-            #expect(second.json?["elements"]?.arrayValue?.map { $0["seat"]?.stringValue } == ["urn:li:seat:503"])
+            #expect(second.json?["elements"]?.arrayValue?.map { $0["id"]?.intValue } == [503])
             let all = try await h.call(.get, "/v2/seats?q=seatsByAttributes&contracts=\(contract)&count=10", token: token)
             #expect(all.json?["elements"]?.arrayValue?.count == 4)
             let foreign = try await h.call(
                 .get, "/v2/seats?q=seatsByAttributes&contracts=urn%3Ali%3Acontract%3A1", token: token)
             #expect(foreign.status == 403)
+        }
+    }
+
+    @Test("seatsV2 lists seat holders with LinkedIn's numeric id and state, filters by states, and refuses a request without start")
+    func seatsV2() async throws {
+        try await withSimulator { h in
+            let token = try await Self.ready(h)
+            try await h.state.addSeat(
+                "urn:li:seat:502", contract: Harness.contract, organization: Harness.org, firstName: "Bo", lastName: "B")
+            try await h.state.setSeatActive("urn:li:seat:502", active: false)
+            let contract = Keys.encode(Harness.contract)
+            let active = try await h.call(.get, "/v2/seatsV2?q=attributes&contracts=\(contract)&states=ACTIVE&start=0&count=10", token: token)
+            #expect(active.status == 200)
+            let elements = try #require(active.json?["elements"]?.arrayValue)
+            #expect(elements.map { $0["id"]?.intValue } == [501])
+            #expect(elements.first?["state"]?.stringValue == "ACTIVE")
+            #expect(elements.first?["contract"]?.stringValue == Harness.contract)
+            #expect(elements.first?["member"]?.stringValue?.hasPrefix("urn:li:person:") == true)
+            let all = try await h.call(.get, "/v2/seatsV2?q=attributes&contracts=\(contract)&start=0&count=10", token: token)
+            #expect(all.json?["elements"]?.arrayValue?.map { $0["id"]?.intValue } == [501, 502])
+            let noStart = try await h.call(.get, "/v2/seatsV2?q=attributes&contracts=\(contract)&states=ACTIVE&count=10", token: token)
+            #expect(noStart.status == 400 && noStart.isLinkedInError)
+            let wrongFinder = try await h.call(.get, "/v2/seatsV2?q=seatsByAttributes&contracts=\(contract)&start=0", token: token)
+            #expect(wrongFinder.status == 400)
+            // LinkedIn's collection asks the older finder for ids only.
+            let ids = try await h.call(
+                .get, "/v2/seats?q=seatsByAttributes&fields=id&active=true&count=100&start=0&contracts=\(Harness.contract)", token: token)
+            #expect(ids.json?["elements"]?.arrayValue?.map { $0.objectValue ?? [:] } == [["id": .int(501)]])
+        }
+    }
+
+    @Test("a note modified exactly at cutoffDate is left out, one exactly at beforeDate is in (and its id is a number)")
+    func noteWindowBounds() async throws {
+        try await withSimulator { h in
+            let token = try await Self.ready(h)
+            let now = h.clock.now()
+            let cutoff = now.addingTimeInterval(-2 * Self.hour), before = now.addingTimeInterval(-1 * Self.hour)
+            let onCutoff = try await h.state.addProspectNote(owner: Harness.seat, member: Self.member, note: "at cutoff", at: cutoff)
+            let onBefore = try await h.state.addProspectNote(owner: Harness.seat, member: Self.member, note: "at before", at: before)
+            let reply = try await h.call(
+                .get,
+                "/v2/prospectNotes?q=criteria&contract=\(Keys.encode(Harness.contract))&owners=\(Keys.encode(Harness.seat))"
+                    + "&cutoffDate=\(Self.ms(cutoff))&beforeDate=\(Self.ms(before))&start=0&count=100",
+                token: token)
+            let elements = try #require(reply.json?["elements"]?.arrayValue)
+            #expect(elements.map { $0["id"]?.intValue.map(String.init) } == [onBefore])
+            #expect(elements.first?["contract"]?.stringValue == Harness.contract)
+            #expect(Int64(onCutoff) != nil && Int64(onBefore) != nil)
+        }
+    }
+
+    @Test("InMail history takes timeRange.start inclusive and timeRange.end exclusive")
+    func inMailWindowBounds() async throws {
+        try await withSimulator { h in
+            let token = try await Self.ready(h)
+            let now = h.clock.now()
+            let start = now.addingTimeInterval(-2 * Self.hour), end = now.addingTimeInterval(-1 * Self.hour)
+            let atStart = try await h.state.addInMail(seat: Harness.seat, member: Self.member, body: "first", at: start)
+            _ = try await h.state.addInMail(seat: Harness.seat, member: Self.member, body: "later", at: end)
+            let reply = try await h.call(
+                .get,
+                "/v2/conversationEvents?q=criteria&viewer=\(Keys.encode(Harness.seat))&timeRange.start=\(Self.ms(start))"
+                    + "&timeRange.end=\(Self.ms(end))&start=0&count=50",
+                token: token)
+            #expect(reply.json?["elements"]?.arrayValue?.map { $0["id"]?.stringValue } == [atStart.id])
         }
     }
 
@@ -71,18 +136,18 @@ struct RecruiterDataTests {
             let window = try await read(now.addingTimeInterval(-12 * Self.hour), now.addingTimeInterval(-2 * Self.hour))
             #expect(window.status == 200)
             let elements = try #require(window.json?["elements"]?.arrayValue)
-            #expect(elements.map { $0["id"]?.stringValue } == [secret, gone])
+            #expect(elements.map { $0["id"]?.intValue.map(String.init) } == [secret, gone])
             #expect(elements[0]["visibility"]?.stringValue == "PRIVATE")
             #expect(elements[0]["active"]?.boolValue == true)
             #expect(elements[1]["active"]?.boolValue == false)
             #expect(elements[1]["created"]?.intValue == Self.ms(now.addingTimeInterval(-20 * Self.hour)))
 
             let latest = try await read(now.addingTimeInterval(-2 * Self.hour), now)
-            #expect(latest.json?["elements"]?.arrayValue?.map { $0["id"]?.stringValue } == [early])
+            #expect(latest.json?["elements"]?.arrayValue?.map { $0["id"]?.intValue.map(String.init) } == [early])
             #expect(latest.json?["elements"]?.arrayValue?.first?["note"]?.stringValue == "Stronger")
 
             let paged = try await read(now.addingTimeInterval(-12 * Self.hour), now.addingTimeInterval(-2 * Self.hour), start: 1, count: 1)
-            #expect(paged.json?["elements"]?.arrayValue?.map { $0["id"]?.stringValue } == [gone])
+            #expect(paged.json?["elements"]?.arrayValue?.map { $0["id"]?.intValue.map(String.init) } == [gone])
 
             let tooLong = try await read(now.addingTimeInterval(-13 * Self.hour), now)
             #expect(tooLong.status == 400)

@@ -39,6 +39,21 @@ struct ChangeEventIntakeTests {
         #expect(abs(event.occurredAt.timeIntervalSince1970 - 1_795_774_502.123) < 0.001)
     }
 
+    @Test("a value over 512 KiB is set aside as too_large before parsing; one just under is read")
+    func tooLarge() {
+        // A valid event padded with whitespace, so only its size can decide.
+        let padding = ChangeEventIntake.maxMessageBytes - Self.candidate.utf8.count
+        let fits = Self.candidate + String(repeating: " ", count: padding)
+        guard case .event = Self.intake.read(message(fits)) else {
+            Issue.record("a message of exactly the limit must be read")
+            return
+        }
+        let letter = deadLetter(Self.intake.read(message(fits + " ")))
+        #expect(letter?.errorClass == .tooLarge)
+        #expect(letter?.reason == "value is \(ChangeEventIntake.maxMessageBytes + 1) bytes, over the 524288 this worker reads")
+        #expect(letter?.offset == 41)
+    }
+
     @Test("a destroy event needs only id and type")
     func destroy() {
         let value = #"{"event_id":"e","event":"job.destroy","company_id":"7","occurred_at":"2026-11-27T10:15:02Z","version":5,"data":{"id":"1","type":"jobs"}}"#

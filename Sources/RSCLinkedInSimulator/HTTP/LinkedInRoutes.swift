@@ -26,9 +26,19 @@ enum LinkedInRoutes {
         }
 
         var methodsByPath: [String: Set<HTTPRequest.Method>] = [:]
+        // Endpoints sharing a path and an HTTP method (a finder beside a batch_get) share one route.
+        var groups: [(path: String, method: HTTPRequest.Method, endpoints: [APIEndpoint])] = []
         for endpoint in endpoints {
             methodsByPath[endpoint.path, default: []].insert(endpoint.method)
-            router.on(RouterPath(endpoint.path), method: endpoint.method) { request, context -> Response in
+            if let index = groups.firstIndex(where: { $0.path == endpoint.path && $0.method == endpoint.method }) {
+                groups[index].endpoints.append(endpoint)
+            } else {
+                groups.append((endpoint.path, endpoint.method, [endpoint]))
+            }
+        }
+        for group in groups {
+            router.on(RouterPath(group.path), method: group.method) { request, context -> Response in
+                let endpoint = group.endpoints.first { $0.selects(query: request.uri.query) } ?? group.endpoints[0]
                 var parameters: [String: String] = [:]
                 if let parent = context.parameters.get("parent") { parameters["parent"] = parent }
                 let call: IncomingCall

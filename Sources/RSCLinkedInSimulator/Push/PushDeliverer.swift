@@ -50,9 +50,12 @@ struct PushDeliverer: Sendable {
     }
 
     /// `GET <url>?challengeCode=…`: passes when the answer is 200 JSON whose `challengeResponse` is the HMAC.
-    func challenge(url: String, secret: String, code: String) async -> CallbackValidation {
+    /// `applicationId` names the child application whose secret answers, as LinkedIn sends it for parent-child
+    /// integrations (webhook-validation page).
+    func challenge(url: String, secret: String, code: String, applicationId: String? = nil) async -> CallbackValidation {
         let separator = url.contains("?") ? "&" : "?"
-        var request = HTTPClientRequest(url: url + separator + "challengeCode=" + code)
+        let application = applicationId.map { "&applicationId=" + $0 } ?? ""
+        var request = HTTPClientRequest(url: url + separator + "challengeCode=" + code + application)
         request.method = .GET
         do {
             let response = try await HTTPClient.shared.execute(request, timeout: timeAmount, logger: logger)

@@ -10,8 +10,14 @@ enum RestliMethod: String, Sendable {
     case batchDelete = "batch_delete"
     /// A plain `create` (POST without a batch): the header is optional.
     case create
+    /// A partial update of one entity (`POST …/{key}` with `{"patch": …}`): the header is optional, as LinkedIn's
+    /// collection sends the provisioned application's update without it.
+    case partialUpdate = "partial_update"
     /// A `q=…` finder (GET).
     case finder
+
+    /// Whether a POST or PUT may leave `x-restli-method` out (single-entity methods; batches must name theirs).
+    var headerOptional: Bool { self == .create || self == .partialUpdate }
 }
 
 /// One `/v2` operation: its route, the Rest.li method it takes, and how a request becomes work.
@@ -33,6 +39,13 @@ struct APIEndpoint: Sendable {
 
     /// POST and PUT carry a JSON body and must name their Rest.li method.
     var takesBody: Bool { method == .post || method == .put }
+
+    /// Where a finder and a batch method share a path and an HTTP method (`GET /v2/atsIntegrations`), a `q`
+    /// parameter picks the finder and its absence the other.
+    func selects(query: String?) -> Bool {
+        let hasFinder = (query ?? "").split(separator: "&").contains { $0 == "q" || $0.hasPrefix("q=") }
+        return (restliMethod == .finder) == hasFinder
+    }
 
     enum Audience: Sendable {
         case partner, child

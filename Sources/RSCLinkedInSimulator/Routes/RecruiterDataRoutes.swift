@@ -9,9 +9,35 @@ enum RecruiterDataRoutes {
     /// Conversation records of one member an application may read per minute.
     static let conversationRecordsPerMemberMinute = 12
 
-    static var endpoints: [APIEndpoint] { [seats, prospectNotes, conversationEvents, mailStubs] }
+    static var endpoints: [APIEndpoint] { [seatsV2, seats, prospectNotes, conversationEvents, mailStubs] }
 
-    /// `GET /v2/seats?q=seatsByAttributes&contracts=…&active=true&start=0&count=100`.
+    /// `GET /v2/seatsV2?q=attributes&contracts=…&states=ACTIVE&start=0&count=10`, the finder the seat-holders page
+    /// documents now. "Requests that do not specify the start parameter will fail": 400 without `start`.
+    static let seatsV2 = APIEndpoint(
+        method: .get, path: "/v2/seatsV2", restliMethod: .finder, budget: .recruiterData
+    ) { request throws(APIError) in
+        try checkFinder(request.query, "attributes")
+        let contracts = request.query.values("contracts")
+        guard !contracts.isEmpty else { throw APIError.badRequest("contracts is required (urn:li:contract:N)") }
+        for contract in contracts { try checkURN(contract, .contract, "contracts") }
+        let states = Set(request.query.values("states"))
+        guard request.query.first("start") != nil else {
+            throw APIError.badRequest("start is required: seatsV2 takes paging (start=0&count=10)")
+        }
+        let page = try Paging(request.query, maxCount: 100)
+        let projection = fieldProjection(request.query)
+        return PreparedOperation(recordCount: 0, countsRecords: false) { data, context throws(APIError) in
+            for contract in contracts { try checkAccess(contract: contract, data: data, caller: context.caller) }
+            let elements = data.recruiter.seats.values
+                .filter { contracts.contains($0.contract) && (states.isEmpty || states.contains($0.active ? "ACTIVE" : "INACTIVE")) }
+                .sorted { $0.id < $1.id }
+                .map { project($0.json, projection) }
+            return page.answer(elements)
+        }
+    }
+
+    /// `GET /v2/seats?q=seatsByAttributes&fields=id&active=true&contracts=…&start=0&count=100`, the older finder
+    /// LinkedIn's collection still sends; same elements as `seatsV2`.
     static let seats = APIEndpoint(
         method: .get, path: "/v2/seats", restliMethod: .finder, budget: .recruiterData
     ) { request throws(APIError) in
@@ -27,18 +53,20 @@ enum RecruiterDataRoutes {
         case let other?: throw APIError.badRequest("active must be true or false, not '\(other)'")
         }
         let page = try Paging(request.query, maxCount: 100)
+        let projection = fieldProjection(request.query)
         return PreparedOperation(recordCount: 0, countsRecords: false) { data, context throws(APIError) in
             for contract in contracts { try checkAccess(contract: contract, data: data, caller: context.caller) }
             let elements = data.recruiter.seats.values
                 .filter { contracts.contains($0.contract) && (active == nil || $0.active == active) }
-                .sorted { $0.seat < $1.seat }
-                .map(\.json)
+                .sorted { $0.id < $1.id }
+                .map { project($0.json, projection) }
             return page.answer(elements)
         }
     }
 
     /// `GET /v2/prospectNotes?q=criteria&contract=…&owners=SEAT&cutoffDate=ms&beforeDate=ms&start&count`,
-    /// selected by last modification in [cutoffDate, beforeDate); deactivated notes are included (`active: false`).
+    /// selected by last modification in (cutoffDate, beforeDate]: the prospect-notes page calls `cutoffDate` a
+    /// non-inclusive lower bound and `beforeDate` an inclusive upper one. Deactivated notes are included (`active: false`).
     static let prospectNotes = APIEndpoint(
         method: .get, path: "/v2/prospectNotes", restliMethod: .finder, budget: .recruiterData
     ) { request throws(APIError) in
@@ -47,7 +75,7 @@ enum RecruiterDataRoutes {
         try checkURN(contract, .contract, "contract")
         let owners = request.query.values("owners")
         for owner in owners { try checkURN(owner, .seat, "owners") }
-        let window = try Window(request.query, start: "cutoffDate", end: "beforeDate")
+        let window = try Window(request.query, start: "cutoffDate", end: "beforeDate", inclusive: .end)
         let page = try Paging(request.query, maxCount: 100)
         return PreparedOperation(recordCount: 0, countsRecords: false) { data, context throws(APIError) in
             try checkAccess(contract: contract, data: data, caller: context.caller)
@@ -63,7 +91,8 @@ enum RecruiterDataRoutes {
         }
     }
 
-    /// `GET /v2/conversationEvents?q=criteria&viewer=SEAT&timeRange.start=ms&timeRange.end=ms&start&count`;
+    /// `GET /v2/conversationEvents?q=criteria&viewer=SEAT&timeRange.start=ms&timeRange.end=ms&start&count`
+    /// (the InMail history page: `timeRange.start` inclusive, `timeRange.end` exclusive);
     /// 429 when the page would give one member more than 12 records in a minute.
     static let conversationEvents = APIEndpoint(
         method: .get, path: "/v2/conversationEvents", restliMethod: .finder, budget: .recruiterData
@@ -128,6 +157,18 @@ enum RecruiterDataRoutes {
 
     // MARK: Shared checks
 
+    /// `fields=id,firstName` (Rest.li projection); nil when absent.
+    static func fieldProjection(_ query: QueryParameters) -> Set<String>? {
+        query.first("fields").map {
+            Set($0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
+        }
+    }
+
+    static func project(_ element: SimulatedJSON, _ fields: Set<String>?) -> SimulatedJSON {
+        guard let fields, let object = element.objectValue else { return element }
+        return .object(object.filter { fields.contains($0.key) })
+    }
+
     static func checkFinder(_ query: QueryParameters, _ finder: String) throws(APIError) {
         guard let q = query.first("q") else { throw APIError.badRequest("q=\(finder) is required") }
         guard q == finder else { throw APIError.badRequest("Unknown finder q=\(q); this resource takes q=\(finder)") }
@@ -158,12 +199,17 @@ enum RecruiterDataRoutes {
         }
     }
 
-    /// [start, end) in epoch milliseconds, at most 12 hours long.
+    /// A window in epoch milliseconds, at most 12 hours long: [start, end) or, for prospect notes, (start, end].
     struct Window {
+        enum InclusiveBound { case start, end }
+
         let start: Int64
         let end: Int64
+        let inclusive: InclusiveBound
 
-        init(_ query: QueryParameters, start startName: String, end endName: String) throws(APIError) {
+        init(_ query: QueryParameters, start startName: String, end endName: String, inclusive: InclusiveBound = .start)
+            throws(APIError)
+        {
             guard let startText = query.first(startName), let start = Int64(startText), start >= 0 else {
                 throw APIError.badRequest("\(startName) is required (epoch milliseconds)")
             }
@@ -176,9 +222,15 @@ enum RecruiterDataRoutes {
             }
             self.start = start
             self.end = end
+            self.inclusive = inclusive
         }
 
-        func contains(_ time: Int64) -> Bool { time >= start && time < end }
+        func contains(_ time: Int64) -> Bool {
+            switch inclusive {
+            case .start: time >= start && time < end
+            case .end: time > start && time <= end
+            }
+        }
     }
 
     /// `start` (default 0) and `count` (default 10, at most `maxCount`).

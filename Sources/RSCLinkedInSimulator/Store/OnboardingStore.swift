@@ -22,17 +22,33 @@ struct ProvisionedApplication: Sendable {
     let key: String
     let uniqueForeignId: String
     let name: String
+    let description: String
+    var validJsSdkDomains: [String]
+    var oauth2AuthorizedCallbackUrls: [String]
     let clientID: String
     let clientSecret: String
     let createdAt: Date
 
-    /// One element of `GET /v2/provisionedApplications?q=credentialsByUniqueForeignId` (and the create answer).
-    var json: SimulatedJSON {
+    /// The create answer: the key and both credentials (SDK `CreateApplicationSuccessResponse.json`). LinkedIn
+    /// shows the secret here only.
+    var createdJSON: SimulatedJSON {
+        ["key": .string(key), "credentials": ["client_id": .string(clientID), "client_secret": .string(clientSecret)]]
+    }
+
+    /// One element of `GET /v2/provisionedApplications?q=credentialsByUniqueForeignId`: the SDK's
+    /// `GetApplicationSuccessResponse.json` carries `client_id` and no secret.
+    var lookupJSON: SimulatedJSON {
         [
             "key": .string(key), "uniqueForeignId": .string(uniqueForeignId), "name": .string(name),
-            "credentials": ["client_id": .string(clientID), "client_secret": .string(clientSecret)],
+            "description": .string(description),
+            "validJsSdkDomains": .array(validJsSdkDomains.map(SimulatedJSON.string)),
+            "oauth2AuthorizedCallbackUrls": .array(oauth2AuthorizedCallbackUrls.map(SimulatedJSON.string)),
+            "credentials": ["client_id": .string(clientID)],
         ]
     }
+
+    /// `urn:li:developerApplication:234` → "234", the `applicationId` a webhook challenge names.
+    var applicationID: String { String(key.dropFirst(ProvisioningRoutes.applicationURNPrefix.count)) }
 }
 
 /// `integrationContext=…&integrationType=T&tenantType=RECRUITER&dataProvider=ATS`, checked.
@@ -77,6 +93,35 @@ struct IntegrationKey: Hashable, Sendable {
     var canonical: String {
         "integrationContext=\(RestliKey.escape(context))&integrationType=\(type.rawValue)&tenantType=RECRUITER&dataProvider=ATS"
     }
+
+    /// The key as Rest.li 1.0 writes it in a batch answer's `results` and `errors`: fields sorted by name, each
+    /// value percent-encoded (`URIParamUtils.compoundKeyToStringV1`, used by `BatchResponseBuilder`).
+    // Local to the BATCH_GET of atsIntegrations until the general Rest.li key codec (RestliKey.swift) serves every
+    // batch resource; then this becomes a call to it.
+    var restliV1BatchAnswerKey: String {
+        let fields = [
+            ("dataProvider", "ATS"), ("integrationContext", context), ("integrationType", type.rawValue),
+            ("tenantType", "RECRUITER"),
+        ]
+        return fields.sorted { $0.0 < $1.0 }.map { "\($0.0)=\(Self.percentEncodeRestliV1($0.1))" }.joined(separator: "&")
+    }
+
+    /// Everything but letters, digits and `-._~` escaped (`urn:li:organization:1` → `urn%3Ali%3Aorganization%3A1`).
+    static func percentEncodeRestliV1(_ value: String) -> String {
+        let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+        return value.addingPercentEncoding(withAllowedCharacters: unreserved) ?? value
+    }
+
+    /// The element a BATCH_GET answers for a named integration (decided here: LinkedIn's collection verifies
+    /// integrations this way but publishes no answer; the fields are those of the key, the name and the status).
+    func element(_ record: IntegrationRecord) -> SimulatedJSON {
+        var object: JSONObject = [
+            "integrationContext": .string(context), "integrationType": .string(type.rawValue), "tenantType": "RECRUITER",
+            "dataProvider": "ATS", "integrationName": .string(record.name),
+        ]
+        if let status = record.status { object["status"] = .string(status.rawValue) }
+        return .object(object)
+    }
 }
 
 /// One named integration: its name, the admin's status and its configurations.
@@ -114,6 +159,8 @@ struct OnboardingStore: Sendable {
     /// uniqueForeignId → application (one each; a second create is a 409).
     var provisioned: [String: ProvisionedApplication] = [:]
     private var pendingRegistrations: [ProvisionedApplication] = []
+    /// The number in the next application's URN; never reused, also after a deletion.
+    private var nextApplicationNumber = 1_000_001
     var integrations: [IntegrationKey: IntegrationRecord] = [:]
     /// requestId → the status change it reports.
     var statusRequests: [String: IntegrationStatusRequest] = [:]
@@ -121,6 +168,16 @@ struct OnboardingStore: Sendable {
     mutating func provision(_ application: ProvisionedApplication) {
         provisioned[application.uniqueForeignId] = application
         pendingRegistrations.append(application)
+    }
+
+    mutating func takeApplicationNumber() -> Int {
+        defer { nextApplicationNumber += 1 }
+        return nextApplicationNumber
+    }
+
+    /// The uniqueForeignId of the application with this key (`urn:li:developerApplication:N`).
+    func foreignID(ofKey key: String) -> String? {
+        provisioned.first { $0.value.key == key }?.key
     }
 
     mutating func takePendingRegistrations() -> [ProvisionedApplication] {

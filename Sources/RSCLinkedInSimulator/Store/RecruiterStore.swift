@@ -16,11 +16,16 @@ struct SeatRecord: Sendable {
     var email: String?
     var active: Bool
 
-    /// A `GET /v2/seats` element (decided here; see docs/linkedin-simulator.md).
+    /// LinkedIn's seat id, the number in `urn:li:seat:{id}` (the seat-holders page: "The ID returned in this call
+    /// refers to the Seat ID").
+    var id: Int64 { Int64(seat.dropFirst(RecruiterURN.seat.rawValue.count)) ?? 0 }
+
+    /// A `GET /v2/seatsV2` (and `/v2/seats`) element: `id`, `contract`, `member`, `firstName`, `lastName` and
+    /// `state` as the seat-holders page lists them; `email` is decided here (docs/linkedin-conformance-onboarding.md).
     var json: SimulatedJSON {
         var object: JSONObject = [
-            "seat": .string(seat), "contract": .string(contract), "member": .string(member),
-            "firstName": .string(firstName), "lastName": .string(lastName), "active": .bool(active),
+            "id": .int(id), "contract": .string(contract), "member": .string(member),
+            "firstName": .string(firstName), "lastName": .string(lastName), "state": .string(active ? "ACTIVE" : "INACTIVE"),
         ]
         if let email { object["email"] = .string(email) }
         return .object(object)
@@ -38,9 +43,11 @@ struct ProspectNoteRecord: Sendable {
     var lastModified: Int64
     var active: Bool
 
+    /// The prospect-notes page's sample has a numeric `id` and the `contract`; the rest is decided here.
     var json: SimulatedJSON {
         [
-            "id": .string(id), "member": .string(member), "owner": .string(owner), "note": .string(note),
+            "id": Int64(id).map(SimulatedJSON.int) ?? .string(id), "contract": .string(contract),
+            "member": .string(member), "owner": .string(owner), "note": .string(note),
             "visibility": .string(visibility.rawValue), "created": .int(created), "lastModified": .int(lastModified),
             "active": .bool(active),
         ]
@@ -167,6 +174,12 @@ struct RecruiterStore: Sendable {
     /// "clientID|member" → conversation records read in the current minute.
     var memberReads: [String: (minute: Int64, count: Int)] = [:]
     private var nextNumber = 1
+
+    /// A bare number, as LinkedIn's prospect note ids are.
+    mutating func nextNoteID() -> String {
+        defer { nextNumber += 1 }
+        return "\(nextNumber)"
+    }
 
     mutating func nextID(_ prefix: String) -> String {
         defer { nextNumber += 1 }

@@ -1,9 +1,9 @@
 import Foundation
-import RSCRetry
 
-/// When a company is polled: every `interval`, at a stable offset within the interval derived from the
-/// company id, so a fleet's companies are spread evenly over the window instead of all polled at :00.
-public struct InboundSchedule: Sendable, Equatable {
+/// When a company's periodic work runs (an inbound poll, a reconciliation pass): every `interval`, at a
+/// stable offset within the interval derived from the company id, so a fleet's companies are spread evenly
+/// over the window instead of all starting at :00.
+public struct IntervalSlots: Sendable, Equatable {
     public var interval: Duration
 
     public init(interval: Duration) {
@@ -38,7 +38,7 @@ public struct InboundSchedule: Sendable, Equatable {
 }
 
 extension Int64 {
-    func floorDivided(by divisor: Int64) -> Int64 {
+    fileprivate func floorDivided(by divisor: Int64) -> Int64 {
         let quotient = self / divisor
         return (self % divisor != 0 && (self < 0) != (divisor < 0)) ? quotient - 1 : quotient
     }
