@@ -165,7 +165,7 @@ let package = Package(
         .target(
             name: "RSCConnect",
             dependencies: [
-                "RSCConfiguration", "RSCExport", "RSCStore", "RSCLinkedInClient", "RSCTeamtailorClient",
+                "RSCConfiguration", "RSCExport", "RSCStore", "RSCLinkedInClient", "RSCLinkedInMapping", "RSCTeamtailorClient",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -266,13 +266,14 @@ let package = Package(
             dependencies: [
                 "RSCLinkedInSimulator", "RSCSimulatorSupport",
                 // Only to check the client against the simulator end to end; the simulator never imports it.
-                "RSCLinkedInClient",
+                "RSCLinkedInClient", "RSCChangeEvents",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            // LinkedIn's published requests and answers, read from the source tree (see Published/README.md).
             exclude: ["Published"]
         ),
         .testTarget(

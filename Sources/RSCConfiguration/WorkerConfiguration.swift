@@ -8,7 +8,7 @@ public enum LogLevelSetting: String, CaseIterable, Sendable {
 /// Every setting a worker reads at start. The README's configuration table lists the same names.
 ///
 /// Variables: `DATABASE_URL`, `KAFKA_BROKERS`, `KAFKA_GROUP_ID`, `LINKEDIN_API_URL`, `LINKEDIN_OAUTH_URL`,
-/// `KAFKA_PROPERTIES`, `TEAMTAILOR_API_URL`, `RSC_SECRET_KEY`, `RSC_SECRET_KEY_PREVIOUS`, `HTTP_PORT`, `METRICS_PORT`, `LOG_LEVEL`, `SHUTDOWN_GRACE_SECONDS`,
+/// `KAFKA_PROPERTIES`, `TEAMTAILOR_API_URL`, `TEAMTAILOR_APP_URL`, `RSC_SECRET_KEY`, `RSC_SECRET_KEY_PREVIOUS`, `HTTP_PORT`, `METRICS_PORT`, `LOG_LEVEL`, `SHUTDOWN_GRACE_SECONDS`,
 /// `RECONCILE_INTERVAL_SECONDS`, `RECONCILE_FULL_INTERVAL_SECONDS`.
 public struct WorkerConfiguration: Sendable {
     public var database: DatabaseSettings
@@ -21,6 +21,8 @@ public struct WorkerConfiguration: Sendable {
     public var linkedInAPIURL: URL
     public var linkedInOAuthURL: URL
     public var teamtailorAPIURL: URL
+    /// `TEAMTAILOR_APP_URL`: Teamtailor's app, where LinkedIn's records link back to (a candidate's page).
+    public var teamtailorAppURL: URL
     /// Base64 of 32 random bytes; kept as text and handed to `SecretBox`, never logged.
     public var secretKey: String
     public var httpPort: Int
@@ -54,6 +56,7 @@ public struct WorkerConfiguration: Sendable {
             "LINKEDIN_OAUTH_URL", default: "https://www.linkedin.com/oauth/v2/accessToken", schemes: ["http", "https"]
         )
         teamtailorAPIURL = try environment.url("TEAMTAILOR_API_URL", default: "https://api.teamtailor.com", schemes: ["http", "https"])
+        teamtailorAppURL = try TeamtailorAppURL.read(environment)
         secretKey = try Self.secretKey(environment)
         httpPort = try environment.port("HTTP_PORT", default: 8080)
         metricsPort = try environment.port("METRICS_PORT", default: 9090)

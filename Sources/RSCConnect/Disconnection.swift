@@ -4,6 +4,7 @@ import PostgresNIO
 import RSCChangeEvents
 import RSCExport
 import RSCLinkedInClient
+import RSCLinkedInMapping
 import RSCRetry
 import RSCStore
 import ServiceLifecycle
@@ -91,7 +92,7 @@ public struct Disconnection: Service {
             }
             let jobs = try await openJobPostings(companyID)
             for batch in jobs.chunked(100) {
-                let closing = batch.map { job in (id: job.id, body: Self.closedPosting(job, organization: organization)) }
+                let closing = batch.map { job in (id: job.id, body: Self.closedPosting(job, organization: organization, companyID: companyID)) }
                 _ = try await linkedIn.createJobPostings(closing, application: application)
                 try await markGone(companyID, resource: "job_posting", ids: batch.map(\.id))
             }
@@ -101,16 +102,18 @@ public struct Disconnection: Service {
         }
     }
 
-    struct JobTitle { var id: String; var title: String? }
+    struct JobTitle { var id: String; var title: String?; var applyURL: String? }
 
-    /// A posting closed on LinkedIn: the fields LinkedIn requires, state CLOSED, private.
-    static func closedPosting(_ job: JobTitle, organization: String) -> JSONValue {
+    /// A posting closed on LinkedIn: the fields LinkedIn requires (`companyApplyUrl` among them), state CLOSED, private.
+    static func closedPosting(_ job: JobTitle, organization: String, companyID: String) -> JSONValue {
+        let settings = CompanyMappingSettings(organizationURN: organization, jobsPrivate: true, companyID: companyID)
         let title = String((job.title ?? "Closed job").prefix(200))
         let description = "<p>\(title)</p><p>This job is closed. It was synced from the applicant tracking system, which is no longer connected.</p>"
         return .object([
             "integrationContext": .string(organization), "externalJobPostingId": .string(job.id), "title": .string(title),
             "description": .string(description), "listedAt": .number(Double(Int64(Date().timeIntervalSince1970 * 1000) - 1_000)),
             "state": .string("CLOSED"), "availability": .string("PRIVATE_TO_ATS_INTEGRATION"),
+            "companyApplyUrl": .string(job.applyURL ?? settings.jobPageURL(job.id)),
         ])
     }
 
@@ -155,14 +158,16 @@ public struct Disconnection: Service {
     func openJobPostings(_ companyID: String) async throws -> [JobTitle] {
         let rows = try await postgres.query(
             """
-            SELECT r.record_id, e.attributes->>'title' FROM linkedin_records r
+            SELECT r.record_id, e.attributes->>'title', e.attributes->>'apply-url' FROM linkedin_records r
             LEFT JOIN entity_states e ON e.company_id = r.company_id AND e.entity_type = 'jobs' AND e.entity_id = r.record_id
             WHERE r.company_id = \(companyID) AND r.resource = 'job_posting' AND r.synced_hash IS NOT NULL
             ORDER BY r.record_id
             """,
             logger: logger)
         var jobs: [JobTitle] = []
-        for try await (id, title) in rows.decode((String, String?).self) { jobs.append(JobTitle(id: id, title: title)) }
+        for try await (id, title, apply) in rows.decode((String, String?, String?).self) {
+            jobs.append(JobTitle(id: id, title: title, applyURL: apply.flatMap { $0.hasPrefix("http") ? $0 : nil }))
+        }
         return jobs
     }
 

@@ -40,13 +40,13 @@ extension LinkedInClient {
         var found: [[String: String]: ATSIntegrationCheck] = [:]
         if case .object(let results)? = answer["results"] {
             for (text, value) in results {
-                guard let fields = ATSIntegrationKey.fieldMap(ofAnswerKey: text) else { continue }
+                guard let fields = RestliKey.parse(text)?.fieldMap else { continue }
                 found[fields] = .named(name: value["integrationName"]?.stringValue, status: value["status"]?.stringValue)
             }
         }
         if case .object(let errors)? = answer["errors"] {
             for (text, value) in errors {
-                guard let fields = ATSIntegrationKey.fieldMap(ofAnswerKey: text) else { continue }
+                guard let fields = RestliKey.parse(text)?.fieldMap else { continue }
                 found[fields] = .refused(status: value["status"].flatMap(integer) ?? 400, message: value["message"]?.stringValue ?? "refused")
             }
         }

@@ -104,12 +104,23 @@ public final class LinkedInClient: Sendable {
     /// `GET /v2/simpleJobPostingTasks?ids=…`: how each submitted job ended.
     public func jobPostingTasks(_ taskIDs: [String], application: LinkedInApplication) async throws -> [String: JobPostingTaskStatus] {
         let answer = try await send(LinkedInRequests.jobPostingTasks(taskIDs), application: application)
+        return Self.decodeJobPostingTasks(answer, taskIDs: taskIDs)
+    }
+
+    /// A `simpleJobPostingTasks` BATCH_GET answer (the SDK's `JobTaskStatusResponse`): per task, `status`
+    /// `IN_PROGRESS` (pending), `SUCCEEDED` or `PROCESSED` (done), `FAILED` with the reason in `errorMessage`.
+    /// A status this client does not know stays pending (the SDK reads it as `UNKNOWN`); a task the answer
+    /// leaves out is absent.
+    public static func decodeJobPostingTasks(_ answer: JSONValue, taskIDs: [String]) -> [String: JobPostingTaskStatus] {
+        let batch = RestliBatchAnswer(answer)
         var statuses: [String: JobPostingTaskStatus] = [:]
         for task in taskIDs {
-            guard let result = answer["results"]?[task] else { continue }
+            guard let result = batch.entry(.results, simple: task) else { continue }
             switch result["status"]?.stringValue {
-            case "SUCCEEDED": statuses[task] = .succeeded
-            case "FAILED": statuses[task] = .failed(message: result["message"]?.stringValue ?? "LinkedIn could not process the job")
+            case "SUCCEEDED", "PROCESSED": statuses[task] = .succeeded
+            case "FAILED":
+                let reason = result["errorMessage"]?.stringValue ?? result["message"]?.stringValue
+                statuses[task] = .failed(message: reason ?? "LinkedIn could not process the job")
             default: statuses[task] = .pending
             }
         }
@@ -119,9 +130,16 @@ public final class LinkedInClient: Sendable {
     /// `GET /v2/atsCandidates?ids…&fields=matchedMembers,manualMatchedMember`: the person URN per candidate.
     public func matchedMembers(_ candidateIDs: [String], context: String, application: LinkedInApplication) async throws -> [String: String] {
         let answer = try await send(LinkedInRequests.matchedMembers(candidateIDs, context: context), application: application)
+        return Self.decodeMatchedMembers(answer, candidateIDs: candidateIDs, context: context)
+    }
+
+    /// The person URN per candidate in an atsCandidates BATCH_GET answer: `manualMatchedMember`, else the
+    /// first of `matchedMembers`; a candidate with neither (or a null) is absent.
+    public static func decodeMatchedMembers(_ answer: JSONValue, candidateIDs: [String], context: String) -> [String: String] {
+        let batch = RestliBatchAnswer(answer)
         var members: [String: String] = [:]
         for id in candidateIDs {
-            guard let result = answer["results"]?[RestliKey.candidate(id, context: context).bodyForm] else { continue }
+            guard let result = batch.entry(.results, RestliKey.candidate(id, context: context)) else { continue }
             if let manual = result["manualMatchedMember"]?.stringValue {
                 members[id] = manual
             } else if case .array(let matched)? = result["matchedMembers"], let first = matched.first?.stringValue {
@@ -141,12 +159,19 @@ public final class LinkedInClient: Sendable {
     // MARK: - Transport
 
     /// LinkedIn's batch answer: `{"results": {KEY: {"status": 204}}, "errors": {KEY: {"status": 422, "message"}}}`.
+    /// Keys are matched by meaning (`RestliBatchAnswer`): a compound key in any field order or encoding, a simple
+    /// id raw or percent-encoded.
+    public static func decodeRecordResults(_ answer: JSONValue, keys: [(answerKey: String, id: String)]) -> [String: RecordResult] {
+        recordResults(answer, keys: keys)
+    }
+
     static func recordResults(_ answer: JSONValue, keys: [(answerKey: String, id: String)]) -> [String: RecordResult] {
+        let batch = RestliBatchAnswer(answer)
         var results: [String: RecordResult] = [:]
         for (answerKey, id) in keys {
-            if let error = answer["errors"]?[answerKey] {
+            if let error = batch.entry(.errors, text: answerKey) {
                 results[id] = .refused(status: error["status"].flatMap(integer) ?? 400, message: error["message"]?.stringValue ?? "refused")
-            } else if let result = answer["results"]?[answerKey], let status = result["status"].flatMap(integer) {
+            } else if let result = batch.entry(.results, text: answerKey), let status = result["status"].flatMap(integer) {
                 results[id] = (200..<300).contains(status) ? .accepted : .refused(status: status, message: result["message"]?.stringValue ?? "refused")
             } else {
                 results[id] = .missing

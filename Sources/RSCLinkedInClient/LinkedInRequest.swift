@@ -24,21 +24,25 @@ public struct LinkedInRequest: Sendable, Equatable {
 
 /// The RSC request shapes, exactly as LinkedIn's reference writes them.
 public enum LinkedInRequests {
+    /// Where LinkedIn's unversioned RSC resources live. Every sync path is built on it, so a move to the
+    /// versioned `/rest` resources starts here (docs/linkedin-versioned-api.md says what else would change).
+    public static let basePath = "/v2"
+
     public static func upsertCandidates(_ records: [(id: String, body: JSONValue)], context: String) -> LinkedInRequest {
-        batchUpdate("/v2/atsCandidates", records.map { (RestliKey.candidate($0.id, context: context), $0.body) })
+        batchUpdate(basePath + "/atsCandidates", records.map { (RestliKey.candidate($0.id, context: context), $0.body) })
     }
 
     public static func upsertApplications(_ records: [(id: String, body: JSONValue)], context: String) -> LinkedInRequest {
-        batchUpdate("/v2/atsApplications", records.map { (RestliKey.application($0.id, context: context), $0.body) })
+        batchUpdate(basePath + "/atsApplications", records.map { (RestliKey.application($0.id, context: context), $0.body) })
     }
 
     public static func deleteCandidates(_ ids: [String], context: String) -> LinkedInRequest {
-        LinkedInRequest(method: .DELETE, path: "/v2/atsCandidates?" + RestliKey.queryForm(ids.map { .candidate($0, context: context) }),
+        LinkedInRequest(method: .DELETE, path: basePath + "/atsCandidates?" + RestliKey.queryForm(ids.map { .candidate($0, context: context) }),
                         restliMethod: nil, body: nil, call: "DELETE /v2/atsCandidates")
     }
 
     public static func deleteApplications(_ ids: [String], context: String) -> LinkedInRequest {
-        LinkedInRequest(method: .DELETE, path: "/v2/atsApplications?" + RestliKey.queryForm(ids.map { .application($0, context: context) }),
+        LinkedInRequest(method: .DELETE, path: basePath + "/atsApplications?" + RestliKey.queryForm(ids.map { .application($0, context: context) }),
                         restliMethod: nil, body: nil, call: "DELETE /v2/atsApplications")
     }
 
@@ -60,19 +64,19 @@ public enum LinkedInRequests {
     }
 
     public static func createJobPostings(_ elements: [JSONValue]) -> LinkedInRequest {
-        LinkedInRequest(method: .POST, path: "/v2/simpleJobPostings", restliMethod: "batch_create",
+        LinkedInRequest(method: .POST, path: basePath + "/simpleJobPostings", restliMethod: "batch_create",
                         body: .object(["elements": .array(elements)]), call: "POST /v2/simpleJobPostings")
     }
 
     public static func jobPostingTasks(_ taskIDs: [String]) -> LinkedInRequest {
-        LinkedInRequest(method: .GET, path: "/v2/simpleJobPostingTasks?" + idsQuery(taskIDs), restliMethod: nil, body: nil,
+        LinkedInRequest(method: .GET, path: basePath + "/simpleJobPostingTasks?" + idsQuery(taskIDs), restliMethod: nil, body: nil,
                         call: "GET /v2/simpleJobPostingTasks")
     }
 
     public static func matchedMembers(_ candidateIDs: [String], context: String) -> LinkedInRequest {
         LinkedInRequest(
             method: .GET,
-            path: "/v2/atsCandidates?" + RestliKey.queryForm(candidateIDs.map { .candidate($0, context: context) }) + "&fields=matchedMembers,manualMatchedMember",
+            path: basePath + "/atsCandidates?" + RestliKey.queryForm(candidateIDs.map { .candidate($0, context: context) }) + "&fields=matchedMembers,manualMatchedMember",
             restliMethod: nil, body: nil, call: "GET /v2/atsCandidates"
         )
     }
@@ -81,7 +85,7 @@ public enum LinkedInRequests {
     public static func linkMember(candidateID: String, person: String, context: String) -> LinkedInRequest {
         let key = RestliKey.candidate(candidateID, context: context)
         return LinkedInRequest(
-            method: .POST, path: "/v2/atsCandidates?" + RestliKey.queryForm([key]), restliMethod: "batch_partial_update",
+            method: .POST, path: basePath + "/atsCandidates?" + RestliKey.queryForm([key]), restliMethod: "batch_partial_update",
             body: .object(["entities": .object([key.bodyForm: .object(["patch": .object(["$set": .object(["manualMatchedMember": .string(person)])])])])]),
             call: "POST /v2/atsCandidates (manualMatchedMember)"
         )
@@ -96,7 +100,7 @@ public enum LinkedInRequests {
 
     static func subPath(_ sub: LinkedInClient.SubResource, parentID: String, context: String) -> String {
         let parent = sub == .candidateNotes ? RestliKey.candidate(parentID, context: context) : RestliKey.application(parentID, context: context)
-        return "/v2/\(sub.parentCollection)/\(parent.pathForm)/\(sub.pathName)"
+        return "\(basePath)/\(sub.parentCollection)/\(parent.pathForm)/\(sub.pathName)"
     }
 
     static func idsQuery(_ ids: [String]) -> String {

@@ -32,24 +32,7 @@ public struct ATSIntegrationKey: Sendable, Hashable {
     }
 
     /// The key's fields as a map, to compare with a key read from an answer.
-    var fieldMap: [String: String] {
-        Dictionary(restliKey.fields.map { ($0.name, $0.value) }, uniquingKeysWith: { first, _ in first })
-    }
-
-    /// Reads a compound key from a batch answer structurally: `name=value` pairs split on `&`, each value
-    /// percent-decoded, so field order and encoding do not matter (Rest.li 1.0 writes the fields sorted, values
-    /// encoded). Nil when the text is not such a key.
-    // Local to atsIntegrations until the general Rest.li key codec (RestliKey.swift) reads every batch answer.
-    static func fieldMap(ofAnswerKey text: String) -> [String: String]? {
-        var fields: [String: String] = [:]
-        for part in text.split(separator: "&", omittingEmptySubsequences: false) {
-            guard let equals = part.firstIndex(of: "="), equals != part.startIndex,
-                  let value = String(part[part.index(after: equals)...]).removingPercentEncoding,
-                  fields.updateValue(value, forKey: String(part[..<equals])) == nil
-            else { return nil }
-        }
-        return fields
-    }
+    var fieldMap: [String: String] { restliKey.fieldMap }
 }
 
 /// A child application as its create answered: its URN and both credentials. LinkedIn shows the secret in this

@@ -3,6 +3,12 @@ import RSCChangeEvents
 
 /// Maps Teamtailor state to LinkedIn RSC records, by the rules of the change-event contract and
 /// LinkedIn's API reference. Pure: the same inputs always give the same record, byte for byte.
+///
+/// Every optional member of the entity state may be absent or `null`, and every text may be empty; the
+/// record then carries what there is. It never carries a JSON `null` (Rest.li refuses one for a typed
+/// field): a field without a value is left out, or is `""`/`[]` where LinkedIn requires the field
+/// (`dispositionReason` as LinkedIn's collection sends it, `phoneNumbers` and `addresses` "required but can
+/// be empty").
 public struct LinkedInRecordBuilder: Sendable {
     public var settings: CompanyMappingSettings
     /// Used to keep `listedAt` out of the future, which LinkedIn rejects.
@@ -52,8 +58,9 @@ public struct LinkedInRecordBuilder: Sendable {
             "state": .string(state),
             "availability": .string(isPrivate ? "PRIVATE_TO_ATS_INTEGRATION" : "PUBLIC"),
         ]
-        if let location = Self.location(job.attributes["location"]) { record.merge(location) { $1 } }
-        if let apply = job.text("apply-url") { record["companyApplyUrl"] = .string(apply) }
+        record.merge(Self.location(job.attributes["location"])) { $1 }
+        // Required by LinkedIn; a job Teamtailor gave no (usable) apply URL links to its page in Teamtailor.
+        record["companyApplyUrl"] = .string(job.text("apply-url").flatMap(Self.webURL) ?? settings.jobPageURL(id))
         if let recruiter = job.person("recruiter") {
             if let email = recruiter.email { record["requisitionOwnerEmail"] = .string(email) }
             if let first = recruiter.firstName { record["requisitionOwnerFirstName"] = .string(first) }
@@ -73,14 +80,18 @@ public struct LinkedInRecordBuilder: Sendable {
         return String(text.prefix(25_000))
     }
 
-    /// "CITY, STATE" or "CITY, COUNTRY"; else countryCode + postalCode.
-    static func location(_ value: JSONValue?) -> [String: JSONValue]? {
-        guard case .object(let location) = value else { return nil }
-        let city = location["city"]?.stringValue, region = location["region"]?.stringValue
-        let country = location["country-code"]?.stringValue, postal = location["postal-code"]?.stringValue
+    /// "CITY, STATE" or "CITY, COUNTRY" (LinkedIn's format); else what there is of countryCode, postalCode and
+    /// the city. A part that is absent, null or blank is left out; a location with none is no fields at all.
+    static func location(_ value: JSONValue?) -> [String: JSONValue] {
+        guard case .object(let location) = value else { return [:] }
+        let city = nonEmpty(location["city"]), region = nonEmpty(location["region"])
+        let country = nonEmpty(location["country-code"]), postal = nonEmpty(location["postal-code"])
         if let city, let second = region ?? country { return ["location": .string("\(city), \(second)")] }
-        if let country, let postal { return ["countryCode": .string(country), "postalCode": .string(postal)] }
-        return nil
+        var fields: [String: JSONValue] = [:]
+        if let country { fields["countryCode"] = .string(country) }
+        if let postal { fields["postalCode"] = .string(postal) }
+        if let city, country == nil || postal == nil { fields["location"] = .string(city) }
+        return fields
     }
 
     // MARK: - Candidates
@@ -94,6 +105,7 @@ public struct LinkedInRecordBuilder: Sendable {
         else { return .notMatched(missing: missing) }
         let created = candidate.milliseconds("created-at") ?? 1
         var record: [String: JSONValue] = [
+            // Required but may be empty (release notes, March 2024); Teamtailor's candidate has no address.
             "addresses": .array([]),
             "atsCreatedAt": .number(Double(created)),
             "atsLastModifiedAt": .number(Double(max(candidate.milliseconds("updated-at") ?? created, created))),
@@ -101,11 +113,12 @@ public struct LinkedInRecordBuilder: Sendable {
             "lastName": .string(last),
             "emailAddresses": .array([.string(email)]),
             "doNotContact": .bool(candidate.flag("unsubscribed")),
+            // Required: the candidate's page in Teamtailor.
+            "externalProfileUrl": .string(settings.candidatePageURL(id)),
+            "phoneNumbers": .array(candidate.text("phone").map { [JSONValue.object(["number": JSONValue.string($0)])] } ?? []),
         ]
-        if let phone = candidate.text("phone") {
-            record["phoneNumbers"] = .array([.object(["number": .string(phone)])])
-        }
-        if let profile = candidate.text("linkedin-url") { record["linkedInProfileUrl"] = .string(profile) }
+        // An unusable profile link would make LinkedIn refuse the whole candidate; matching works without it.
+        if let profile = candidate.text("linkedin-url").flatMap(Self.webURL) { record["linkedInProfileUrl"] = .string(profile) }
         if let member = lookup.manualMembers[id] { record["manualMatchedMember"] = .string(member) }
         return .upsert(.object(record))
     }
@@ -148,8 +161,9 @@ public struct LinkedInRecordBuilder: Sendable {
             "firstName": .string(candidate.text("first-name")!),
             "lastName": .string(candidate.text("last-name")!),
             "source": .string(application.flag("sourced") ? "Sourced" : (application.text("referring-site") ?? "Applied")),
-            // Always present: LinkedIn sets a left-out field to null, so a withdrawn rejection clears it.
-            "dispositionReason": rejected ? .string(application.text("reject-reason") ?? "Rejected") : .null,
+            // Always present: LinkedIn sets a left-out field to null, so a withdrawn rejection clears it. Never a
+            // JSON null (Rest.li refuses it): "" as LinkedIn's collection sends it.
+            "dispositionReason": .string(rejected ? (application.text("reject-reason") ?? "Rejected") : ""),
         ]
         return .upsert(.object(record))
     }
@@ -182,7 +196,7 @@ public struct LinkedInRecordBuilder: Sendable {
         var evaluations: [JSONValue] = []
         if case .array(let scores) = interview.attributes["scores"] {
             for score in scores {
-                guard let criterion = score["criterion"]?.stringValue, case .number(let value) = score["value"],
+                guard let criterion = Self.nonEmpty(score["criterion"]), case .number(let value) = score["value"],
                       case .number(let max) = score["max"] else { continue }
                 evaluations.append(.object(["attribute": .string(criterion), "result": .string("\(Self.integerText(value))/\(Self.integerText(max))")]))
             }
@@ -193,7 +207,7 @@ public struct LinkedInRecordBuilder: Sendable {
         let created = interview.milliseconds("created-at") ?? 1
         var record: [String: JSONValue] = ["atsCreatedAt": .number(Double(created)), "evaluations": .array(evaluations)]
         if let note = interview.text("note") { record["feedback"] = .string(note) }
-        if let interviewer = interview.person("interviewer") { record["interviewer"] = Self.author(interviewer) }
+        if let interviewer = interview.person("interviewer").flatMap(Self.author) { record["interviewer"] = interviewer }
         return .upsert(.object(record))
     }
 
@@ -218,17 +232,31 @@ public struct LinkedInRecordBuilder: Sendable {
             "atsCreatedAt": .number(Double(comment.milliseconds("created-at") ?? 1)),
             "note": .string(body),
         ]
-        if let author = comment.person("author") { record["author"] = Self.author(author) }
+        if let author = comment.person("author").flatMap(Self.author) { record["author"] = author }
         return .upsert(.object(record))
     }
 
     // MARK: - Small conversions
 
-    static func author(_ person: TeamtailorEntity.Person) -> JSONValue {
+    /// `{"firstName", "lastName"}` with the names there are; nil when there is neither.
+    static func author(_ person: TeamtailorEntity.Person) -> JSONValue? {
         var object: [String: JSONValue] = [:]
         if let first = person.firstName { object["firstName"] = .string(first) }
         if let last = person.lastName { object["lastName"] = .string(last) }
-        return .object(object)
+        return object.isEmpty ? nil : .object(object)
+    }
+
+    /// A trimmed, non-empty string; nil for absent, null, blank or not a string.
+    static func nonEmpty(_ value: JSONValue?) -> String? {
+        guard let text = value?.stringValue?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty else { return nil }
+        return text
+    }
+
+    /// The text when it is an absolute http(s) URL with a host (what LinkedIn accepts for a URL field), else nil.
+    static func webURL(_ text: String) -> String? {
+        guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
+              let host = url.host, !host.isEmpty else { return nil }
+        return text
     }
 
     static func recommendation(_ value: String) -> String {

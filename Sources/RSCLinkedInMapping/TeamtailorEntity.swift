@@ -42,10 +42,14 @@ public struct TeamtailorEntity: Sendable, Equatable {
     }
 
     /// A nested person object (`recruiter`, `interviewer`, `author`) as first and last name and email.
+    /// Each member absent, `null` or blank counts as missing.
     public func person(_ key: String) -> Person? {
         guard case .object(let object) = attributes[key] else { return nil }
-        let first = object["first-name"]?.stringValue, last = object["last-name"]?.stringValue
-        let email = object["email"]?.stringValue
+        func member(_ name: String) -> String? {
+            guard let text = object[name]?.stringValue?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty else { return nil }
+            return text
+        }
+        let first = member("first-name"), last = member("last-name"), email = member("email")
         if first == nil && last == nil && email == nil { return nil }
         return Person(firstName: first, lastName: last, email: email)
     }

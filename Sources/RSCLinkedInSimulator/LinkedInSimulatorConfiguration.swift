@@ -24,6 +24,9 @@ public struct LinkedInSimulatorConfiguration: Sendable {
     public var pushAttempts = 4
     public var pushBackoff: Duration = .milliseconds(500)
     public var pushTimeout: Duration = .seconds(5)
+    /// How long a job-posting task reads `IN_PROGRESS` (on the simulator's clock) before it resolves, so a
+    /// client's polling is exercised; zero resolves at once.
+    public var jobTaskProcessingTime: Duration = .seconds(1)
     /// Calls the request log keeps (the newest); a test that accounts for every call of a long run raises it.
     public var requestLogCapacity = 10_000
 

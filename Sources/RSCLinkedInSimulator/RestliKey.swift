@@ -59,7 +59,36 @@ struct RestliKey: Hashable, Sendable {
         return (index, String(rest.dropFirst()))
     }
 
-    /// Escapes only what would make `name=value&…` ambiguous, so URNs stay readable as LinkedIn shows them.
+    /// How Rest.li 1.0 writes a compound key in a batch answer's `results` and `errors`
+    /// (`URIParamUtils.compoundKeyToStringV1`, used by `BatchResponseBuilder`): fields sorted by name, each
+    /// name and value encoded as Java's `URLEncoder` does.
+    /// `atsCandidateId=C1&dataProvider=ATS&integrationContext=urn%3Ali%3Aorganization%3A123`.
+    var answerForm: String {
+        fields.sorted { $0.key < $1.key }
+            .map { "\(Self.javaURLEncode($0.key))=\(Self.javaURLEncode($0.value))" }
+            .joined(separator: "&")
+    }
+
+    /// `java.net.URLEncoder.encode(s, "UTF-8")`: letters, digits and `.-*_` stay, a space becomes `+`, every
+    /// other byte of the UTF-8 text is `%XX` (upper-case hex).
+    static func javaURLEncode(_ value: String) -> String {
+        var out = ""
+        for byte in value.utf8 {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "."), UInt8(ascii: "-"), UInt8(ascii: "*"),
+                UInt8(ascii: "_"):
+                out.unicodeScalars.append(Unicode.Scalar(byte))
+            case UInt8(ascii: " "):
+                out += "+"
+            default:
+                out += "%" + String(byte, radix: 16, uppercase: true).leftPadded(to: 2)
+            }
+        }
+        return out
+    }
+
+    /// Escapes only what would make `name=value&…` ambiguous, so URNs stay readable in messages.
     static func escape(_ value: String) -> String {
         var out = ""
         for character in value {
@@ -116,9 +145,31 @@ struct EntityKey: Hashable, Sendable {
         self.init(kind: kind, id: id, integrationContext: context)
     }
 
-    /// The key as answers spell it: fields in name order, values escaped only where ambiguous.
+    /// The key in messages: fields in name order, values escaped only where ambiguous.
     var canonical: String {
         "\(kind.idField)=\(RestliKey.escape(id))&dataProvider=ATS&integrationContext=\(RestliKey.escape(integrationContext))"
+    }
+
+    var restliKey: RestliKey {
+        RestliKey(fields: [kind.idField: id, "dataProvider": "ATS", "integrationContext": integrationContext])
+    }
+
+    /// The key as Rest.li 1.0 writes it in a batch answer.
+    var answerKey: String { restliKey.answerForm }
+}
+
+extension IntegrationKey {
+    /// The key as Rest.li 1.0 writes it in a batch answer (fields sorted, values encoded).
+    var answerKey: String {
+        RestliKey(fields: [
+            "integrationContext": context, "integrationType": type.rawValue, "tenantType": "RECRUITER", "dataProvider": "ATS",
+        ]).answerForm
+    }
+}
+
+extension String {
+    fileprivate func leftPadded(to width: Int) -> String {
+        count >= width ? self : String(repeating: "0", count: width - count) + self
     }
 }
 

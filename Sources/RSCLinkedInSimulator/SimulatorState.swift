@@ -145,7 +145,11 @@ public actor SimulatorState {
 
     private func run(_ operation: PreparedOperation, caller: ApplicationRegistry.Application, now: Date) -> OutgoingResponse {
         do throws(APIError) {
-            let body = try operation.apply(&data, OperationContext(now: now, caller: caller))
+            let processing = configuration.jobTaskProcessingTime.components
+            let context = OperationContext(
+                now: now, caller: caller,
+                jobTaskProcessingTime: TimeInterval(processing.seconds) + TimeInterval(processing.attoseconds) / 1e18)
+            let body = try operation.apply(&data, context)
             // Provisioning creates child applications; they get tokens from now on.
             for application in data.onboarding.takePendingRegistrations() {
                 registry.register(clientID: application.clientID, clientSecret: application.clientSecret, organization: "")
@@ -153,6 +157,18 @@ public actor SimulatorState {
             return operation.successStatus == 204 ? .noContent : .json(operation.successStatus, body)
         } catch {
             return .error(error)
+        }
+    }
+
+    /// The method Rest.li's router infers without an `x-restli-method` header (`RestLiRouter`'s lookup table):
+    /// a PUT with `ids` is a batch_update, a POST with `ids` a batch_partial_update. Only batch_create, which a
+    /// plain create's signature collides with, needs the header.
+    static func impliedRestliMethod(_ method: String, query: QueryParameters) -> RestliMethod? {
+        guard query.names.contains(where: { $0 == "ids" || $0.hasPrefix("ids[") }) else { return nil }
+        switch method.uppercased() {
+        case "PUT": return .batchUpdate
+        case "POST": return .batchPartialUpdate
+        default: return nil
         }
     }
 
@@ -165,8 +181,9 @@ public actor SimulatorState {
                 "Unsupported X-RestLi-Protocol-Version \(version): these /v2 resources take Rest.li 1.0.0 keys")
         }
         let expected = endpoint.restliMethod.rawValue
+        let query = try QueryParameters(raw: call.query)
         if endpoint.takesBody && !endpoint.restliMethod.headerOptional {
-            guard let sent = call.restliMethod else {
+            guard let sent = call.restliMethod ?? Self.impliedRestliMethod(call.method, query: query)?.rawValue else {
                 throw APIError.badRequest("Missing x-restli-method header: \(call.method) here must be \(expected)")
             }
             guard sent.lowercased() == expected else {
@@ -187,9 +204,9 @@ public actor SimulatorState {
             guard let bytes = call.body, !bytes.isEmpty else { throw APIError.badRequest("The request body is empty") }
             guard let json = SimulatedJSON.parse(bytes) else { throw APIError.badRequest("The request body is not valid JSON") }
             guard json.objectValue != nil else { throw APIError.badRequest("The request body must be a JSON object") }
+            try NullRefusal.check(json)
             body = json
         }
-        let query = try QueryParameters(raw: call.query)
         return try endpoint.prepare(APIRequest(call: call, caller: caller, query: query, body: body, now: now))
     }
 }

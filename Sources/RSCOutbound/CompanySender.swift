@@ -23,6 +23,9 @@ struct CompanySender: Sendable {
 
     static let recordsPerRound = 500
     static let batchLimit = 100
+    /// How soon LinkedIn's job-posting tasks are asked again while one is still `IN_PROGRESS`: a company with
+    /// only pending tasks rests this long instead of polling in a loop (each poll is a call of the day's quota).
+    static let jobTaskPollInterval: TimeInterval = 1
 
     /// What a round left behind.
     enum RoundResult: Sendable, Equatable {
@@ -79,6 +82,8 @@ struct Round {
     var plannedUse: (calls: Int, records: Int) = (0, 0)
     var credit: (calls: Int, records: Int) = (0, 0)
     var anyCallSucceeded = false
+    /// A job-posting task LinkedIn still reports as in progress (or did not mention).
+    var tasksPending = false
 
     init(company: String, settings: CompanyMappingSettings, application: LinkedInApplication, sender: CompanySender, logger: Logger) {
         self.company = company
@@ -94,7 +99,7 @@ struct Round {
         let dueCount = records.count
         if records.isEmpty && stop == nil {
             try await finish()
-            return .idle
+            return restOrIdle
         }
         var lookup = try await loadEntities(for: records.map(\.key))
         try await pullDirtyParents(into: &records, lookup: &lookup)
@@ -145,7 +150,12 @@ struct Round {
         // Records not reached because the round stopped keep their dirty mark and are due again later.
         try await finish()
         if let stop { return stop }
-        return dueCount == CompanySender.recordsPerRound ? .progressed : .idle
+        return dueCount == CompanySender.recordsPerRound ? .progressed : restOrIdle
+    }
+
+    /// Idle, or a short rest when job tasks are still in progress (they are asked again after it).
+    var restOrIdle: CompanySender.RoundResult {
+        tasksPending ? .waitUntil(sender.now().addingTimeInterval(CompanySender.jobTaskPollInterval)) : .idle
     }
 
     /// A child goes only once its parent is on LinkedIn. A parent that is itself dirty but outside this
@@ -366,7 +376,7 @@ struct Round {
                 case .failed(let message)?:
                     outcomes.append((record, .refused(reason: "LinkedIn could not publish the job: \(message)")))
                 case .pending?, nil:
-                    continue
+                    tasksPending = true
                 }
             }
         } catch let error as LinkedInError {

@@ -3,6 +3,7 @@ import Logging
 import Metrics
 import PostgresNIO
 import RSCLinkedInClient
+import RSCLinkedInMapping
 import RSCRetry
 import RSCStore
 import ServiceLifecycle
@@ -22,6 +23,8 @@ public struct LinkedInSender: Service {
         public var parkFor: Duration = .seconds(15 * 60)
         public var backoff = ExponentialBackoff(initial: .seconds(1), maximum: .seconds(300))
         public var quota = LinkedInQuota.Limits.linkedIn
+        /// `TEAMTAILOR_APP_URL`: the base of each candidate's `externalProfileUrl` (its page in Teamtailor).
+        public var teamtailorAppURL = CompanyMappingSettings.defaultTeamtailorAppURL
         public init() {}
     }
 
@@ -37,7 +40,7 @@ public struct LinkedInSender: Service {
         postgres: PostgresClient, linkedIn: LinkedInClient, companies: CompanyStore, settings: Settings = Settings(),
         doorbell: SendDoorbell = SendDoorbell(), now: @escaping @Sendable () -> Date = { Date() }, logger: Logger
     ) {
-        let store = SyncRecordStore(client: postgres, logger: logger)
+        let store = SyncRecordStore(client: postgres, logger: logger, teamtailorAppURL: settings.teamtailorAppURL)
         self.store = store
         self.sender = CompanySender(
             store: store, quota: LinkedInQuota(client: postgres, limits: settings.quota, logger: logger),

@@ -32,6 +32,8 @@ enum RecordOutcome: Sendable {
 struct SyncRecordStore: Sendable {
     let client: PostgresClient
     let logger: Logger
+    /// `TEAMTAILOR_APP_URL`: where the links back to Teamtailor in LinkedIn's records point.
+    var teamtailorAppURL = CompanyMappingSettings.defaultTeamtailorAppURL
 
     /// Companies with due work, live work first; parked companies only once their pause is over.
     func companiesWithWork(limit: Int) async throws -> [String] {
@@ -201,7 +203,9 @@ struct SyncRecordStore: Sendable {
         )
         for try await (organization, jobsPrivate, clientID) in rows.decode((String?, Bool, String?).self) {
             guard let organization, let clientID else { return nil }
-            return (CompanyMappingSettings(organizationURN: organization, jobsPrivate: jobsPrivate), clientID)
+            let settings = CompanyMappingSettings(
+                organizationURN: organization, jobsPrivate: jobsPrivate, companyID: company, teamtailorAppURL: teamtailorAppURL)
+            return (settings, clientID)
         }
         return nil
     }

@@ -26,6 +26,7 @@ await WorkerRuntime.run(name: "rsc-outbound", defaultGroupID: "rsc-outbound") { 
     )
     var senderSettings = LinkedInSender.Settings()
     senderSettings.concurrentCompanies = settings.linkedInSenderConcurrency
+    senderSettings.teamtailorAppURL = settings.teamtailorAppURL.absoluteString
     senderSettings.quota = LinkedInQuota.Limits(
         recordsPerWindow: settings.linkedInQuota.recordsPerWindow, window: settings.linkedInQuota.window,
         callsPerDay: settings.linkedInQuota.callsPerDay

@@ -152,7 +152,7 @@ struct BenchExport: AsyncParsableCommand {
             "integrationContext": .string(DemoConnectAct.organization), "externalJobPostingId": .string(String(job)),
             "title": .string("Backend engineer"), "description": .string(String(repeating: "A job worth doing. ", count: 8)),
             "listedAt": .number(1_700_000_000_000), "state": .string("LISTED"), "availability": .string("PUBLIC"),
-            "location": .string("Malmö, SE"),
+            "location": .string("Malmö, SE"), "companyApplyUrl": .string("https://careers.example.com/jobs/\(job)"),
         ])
         _ = try await client.createJobPostings([(id: String(job), body: posting)], application: application)
     }

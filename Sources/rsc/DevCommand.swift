@@ -62,6 +62,7 @@ struct DevCommand: AsyncParsableCommand {
         @Option(name: .customLong("records-per-window"), help: "Records per child application per window (LinkedIn: 10000).") var recordsPerWindow = 10_000
         @Option(name: .customLong("window-seconds"), help: "Length of the record window (LinkedIn: 60).") var windowSeconds = 60
         @Option(name: .customLong("calls-per-day"), help: "Calls per child application per day (LinkedIn: 100000).") var callsPerDay = 100_000
+        @Option(name: .customLong("job-task-milliseconds"), help: "How long a job-posting task reads IN_PROGRESS before it resolves.") var jobTaskMilliseconds = 1_000
         @Option(name: .customLong("register"), help: "CLIENT_ID:CLIENT_SECRET:ORGANIZATION_NUMBER — a child application to create at start (repeatable).")
         var applications: [String] = []
 
@@ -71,6 +72,7 @@ struct DevCommand: AsyncParsableCommand {
             configuration.recordsPerWindow = recordsPerWindow
             configuration.recordWindow = .seconds(windowSeconds)
             configuration.callsPerDay = callsPerDay
+            configuration.jobTaskProcessingTime = .milliseconds(max(jobTaskMilliseconds, 0))
             var logger = Logger(label: "rsc.linkedin-simulator") { StreamLogHandler.standardError(label: $0) }
             logger.logLevel = .warning
             let simulator = LinkedInSimulator(configuration: configuration, logger: logger)

@@ -24,6 +24,16 @@ struct WorkerConfigurationTests {
         }
     }
 
+    @Test("TEAMTAILOR_APP_URL: Teamtailor's app by default, any http(s) URL when set, a bad value named")
+    func teamtailorAppURL() throws {
+        #expect(try read(Self.minimal).teamtailorAppURL.absoluteString == "https://app.teamtailor.com")
+        var values = Self.minimal
+        values["TEAMTAILOR_APP_URL"] = "https://app.eu.teamtailor.example"
+        #expect(try read(values).teamtailorAppURL.absoluteString == "https://app.eu.teamtailor.example")
+        values["TEAMTAILOR_APP_URL"] = "app.teamtailor.com"
+        #expect(failure(values)?.variable == "TEAMTAILOR_APP_URL")
+    }
+
     @Test("the minimal environment gives the documented defaults")
     func defaults() throws {
         let configuration = try read(Self.minimal)

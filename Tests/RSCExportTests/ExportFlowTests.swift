@@ -31,7 +31,7 @@ struct ExportFlowTests {
             "integrationContext": .string(ConnectHarness.organization), "externalJobPostingId": .string(jobID),
             "title": .string("Backend engineer"), "description": .string(String(repeating: "A job worth doing. ", count: 8)),
             "listedAt": .number(1_700_000_000_000), "state": .string("LISTED"), "availability": .string("PUBLIC"),
-            "location": .string("Malmö, SE"),
+            "location": .string("Malmö, SE"), "companyApplyUrl": .string("https://careers.example.com/jobs/\(jobID)"),
         ])
         _ = try await harness.linkedInClient.createJobPostings([(id: jobID, body: posting)], application: try await harness.application())
         return jobID
@@ -60,6 +60,7 @@ struct ExportFlowTests {
                 [(id: String(existing), body: .object([
                     "addresses": .array([]), "atsCreatedAt": .number(1_700_000_000_000), "atsLastModifiedAt": .number(1_700_000_000_000),
                     "firstName": .string("Ada"), "lastName": .string("Ångström"), "emailAddresses": .array([.string("ada@example.com")]),
+                    "phoneNumbers": .array([]), "externalProfileUrl": .string("https://app.teamtailor.com/companies/1842/candidates/\(existing)"),
                 ]))],
                 context: ConnectHarness.organization, application: try await harness.application())
 
@@ -196,6 +197,7 @@ struct ExportFlowTests {
             let candidate: JSONValue = .object([
                 "addresses": .array([]), "atsCreatedAt": .number(1_700_000_000_000), "atsLastModifiedAt": .number(1_700_000_000_000),
                 "firstName": .string("Bo"), "lastName": .string("Ek"), "emailAddresses": .array([.string("bo@example.com")]),
+                "phoneNumbers": .array([]), "externalProfileUrl": .string("https://app.teamtailor.com/companies/1842/candidates/c1"),
             ])
             _ = try await harness.linkedInClient.upsertCandidates([(id: "c1", body: candidate)], context: ConnectHarness.organization, application: application)
             _ = try await harness.linkedInClient.upsertApplications(

@@ -5,7 +5,7 @@ import RSCLinkedInMapping
 /// A small Teamtailor company: one open job, a candidate, an application that moved stages and was
 /// rejected, an interview, a public and a private comment.
 enum Fixtures {
-    static let settings = CompanyMappingSettings(organizationURN: "urn:li:organization:1842", jobsPrivate: false)
+    static let settings = CompanyMappingSettings(organizationURN: "urn:li:organization:1842", jobsPrivate: false, companyID: "1842")
     static let now = RFC3339.parse("2026-11-27T12:00:00Z")!
 
     static func link(_ type: String, _ id: String) -> JSONValue { .object(["data": .object(["type": .string(type), "id": .string(id)])]) }

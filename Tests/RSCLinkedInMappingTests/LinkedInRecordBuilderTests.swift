@@ -54,7 +54,7 @@ struct LinkedInRecordBuilderTests {
     func availability() {
         let key = LinkedInRecordKey(.jobPosting, "j-7")
         #expect(field(plan(key), "availability") == .string("PUBLIC"))
-        let privateCompany = CompanyMappingSettings(organizationURN: "urn:li:organization:1842", jobsPrivate: true)
+        let privateCompany = CompanyMappingSettings(organizationURN: "urn:li:organization:1842", jobsPrivate: true, companyID: "1842")
         #expect(field(plan(key, settings: privateCompany), "availability") == .string("PRIVATE_TO_ATS_INTEGRATION"))
         #expect(field(plan(key, with(Fixtures.job) { $0.attributes["internal"] = .bool(true) }), "availability") == .string("PRIVATE_TO_ATS_INTEGRATION"))
         let unlisted = plan(key, with(Fixtures.job) { $0.attributes["status"] = .string("unlisted") })
@@ -124,10 +124,10 @@ struct LinkedInRecordBuilderTests {
         #expect(plan(LinkedInRecordKey(.interviewFeedback, "i-3", parent: "a-555"), interviewGone, sent: true) == .delete)
     }
 
-    @Test("a withdrawn rejection clears dispositionReason and removes the Rejected stage")
+    @Test("a withdrawn rejection clears dispositionReason with \"\" (never null) and removes the Rejected stage")
     func unreject() {
         let lookup = with(Fixtures.application) { $0.attributes["rejected-at"] = .null }
-        #expect(field(plan(LinkedInRecordKey(.application, "a-555"), lookup), "dispositionReason") == .null)
+        #expect(field(plan(LinkedInRecordKey(.application, "a-555"), lookup), "dispositionReason") == .string(""))
         #expect(plan(LinkedInRecordKey(.applicationStage, "rejected", parent: "a-555"), lookup, sent: true) == .delete)
     }
 

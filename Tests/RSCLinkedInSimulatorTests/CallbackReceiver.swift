@@ -104,6 +104,13 @@ extension Harness {
         "integrationContext=\(context)&integrationType=\(type)&tenantType=RECRUITER&dataProvider=ATS"
     }
 
+    /// The key as a batch answer spells it (Rest.li 1.0: fields sorted, values form-encoded).
+    static func integrationAnswerKey(_ context: String, _ type: String) -> String {
+        RestliKey(fields: [
+            "integrationContext": context, "integrationType": type, "tenantType": "RECRUITER", "dataProvider": "ATS",
+        ]).answerForm
+    }
+
     static let allIntegrations: [(context: String, type: String)] = [
         (org, "ONE_CLICK_EXPORT"), (org, "IN_ATS_INDICATOR"), (org, "PROFILE_PLUGIN"), (contract, "CSA_API"),
     ]

@@ -51,7 +51,7 @@ struct JobPostingTests {
 
     @Test("tasks poll as SUCCEEDED or FAILED, are private to their application, and are gone after 24 hours")
     func taskPolling() async throws {
-        try await withSimulator { h in
+        try await withSimulator({ $0.jobTaskProcessingTime = .zero }) { h in
             let token = try await h.token()
             let reply = try await post(
                 h, [Fixtures.job(id: "J1"), Fixtures.job(id: "J2", extra: ["location": "Nowhere"])], token: token)
@@ -61,9 +61,10 @@ struct JobPostingTests {
                 + "&ids=urn%3Ali%3AsimpleJobPostingTask%3Aunknown"
             let poll = try await h.call(.get, query, token: token)
             #expect(poll.status == 200)
-            #expect(poll.json?["results"]?[ids[0]] == ["status": "SUCCEEDED"])
+            #expect(poll.json?["results"]?[ids[0]]?["status"] == "SUCCEEDED")
+            #expect(poll.json?["results"]?[ids[0]]?["externalJobPostingId"] == "J1")
             #expect(poll.json?["results"]?[ids[1]]?["status"] == "FAILED")
-            #expect(poll.json?["results"]?[ids[1]]?["message"]?.stringValue?.contains("location") == true)
+            #expect(poll.json?["results"]?[ids[1]]?["errorMessage"]?.stringValue?.contains("location") == true)
             #expect(poll.errorStatus("urn:li:simpleJobPostingTask:unknown") == 404)
             // A failed task changes nothing.
             #expect(await h.state.records(.simpleJobPostings, in: Harness.org).keys.map(\.id) == ["J1"])

@@ -97,12 +97,12 @@ struct OnboardingTests {
             let named = try await h.nameIntegrations(token: token)
             #expect(named.status == 200)
             for key in Harness.allIntegrations {
-                #expect(named.resultStatus(Harness.integrationBodyKey(key.context, key.type)) == 204)
+                #expect(named.resultStatus(Harness.integrationAnswerKey(key.context, key.type)) == 204)
             }
             let other = try await h.nameIntegrations([(Harness.otherOrg, "ONE_CLICK_EXPORT")], token: token)
             #expect(other.status == 403)
             let foreignContract = try await h.nameIntegrations([("urn:li:contract:777", "CSA_API")], token: token)
-            #expect(foreignContract.errorStatus(Harness.integrationBodyKey("urn:li:contract:777", "CSA_API")) == 403)
+            #expect(foreignContract.errorStatus(Harness.integrationAnswerKey("urn:li:contract:777", "CSA_API")) == 403)
             let wrongContext = try await h.nameIntegrations([(Harness.contract, "ONE_CLICK_EXPORT")], token: token)
             #expect(wrongContext.status == 400)
 

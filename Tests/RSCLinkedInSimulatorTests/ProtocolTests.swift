@@ -19,8 +19,8 @@ struct ProtocolTests {
             ]
             let put = try await h.call(.put, query, token: token, restli: "batch_update", json: body)
             #expect(put.status == 200)
-            // Answers spell the key with fields in name order and raw values ('&' escaped).
-            #expect(put.resultStatus("atsCandidateId=C/1%261&dataProvider=ATS&integrationContext=urn:li:organization:123") == 204)
+            // Answers spell the key as Rest.li 1.0 does: fields in name order, names and values form-encoded.
+            #expect(put.resultStatus("atsCandidateId=C%2F1%261&dataProvider=ATS&integrationContext=urn%3Ali%3Aorganization%3A123") == 204)
             #expect(await h.state.record(.atsCandidates, id: "C/1&1", in: Harness.org) != nil)
 
             // Raw brackets and a raw URN in the query.
@@ -28,7 +28,7 @@ struct ProtocolTests {
             let rawPut = try await h.call(
                 .put, raw, token: token, restli: "batch_update",
                 json: Keys.entities(["C2": Fixtures.candidate()], field: "atsCandidateId"))
-            #expect(rawPut.resultStatus(Keys.bodyKey("C2", field: "atsCandidateId")) == 204)
+            #expect(rawPut.resultStatus(Keys.answerKey("C2", field: "atsCandidateId")) == 204)
 
             // Path segment: values encoded, or raw, or the whole segment encoded once.
             let encodedPath = "/v2/atsCandidates/atsCandidateId=C%2F1%261&dataProvider=ATS&integrationContext=urn%3Ali%3Aorganization%3A123"
@@ -73,14 +73,31 @@ struct ProtocolTests {
         }
     }
 
-    @Test("a missing or wrong x-restli-method is 400; GET and DELETE take none or their own")
+    @Test("a wrong x-restli-method is 400; without one, a PUT or POST with ids is a batch update, a batch create is 400")
     func restliMethod() async throws {
         try await withSimulator { h in
             let token = try await h.token()
-            let missing = try await h.call(.put, Self.candidateQuery, token: token, json: Self.candidateBody)
+            // Rest.li's router infers batch_update from PUT + ids (LinkedIn's collection sends the
+            // interview-feedback PUT so), and batch_partial_update from POST + ids.
+            let implied = try await h.call(.put, Self.candidateQuery, token: token, json: Self.candidateBody)
+            #expect(implied.status == 200)
+            #expect(implied.resultStatus(Keys.answerKey("C1", field: "atsCandidateId")) == 204)
+            let impliedPatch = try await h.call(
+                .post, Self.candidateQuery, token: token,
+                json: Keys.entities(["C1": ["patch": ["$set": ["currentJobTitle": "Engineer"]]]], field: "atsCandidateId"))
+            #expect(impliedPatch.resultStatus(Keys.answerKey("C1", field: "atsCandidateId")) == 204)
+            let subPath = "/v2/atsCandidates/" + Keys.pathKey("C1", field: "atsCandidateId") + "/notes?ids=N1"
+            let impliedNote = try await h.send(
+                .put, subPath, headers: ["Authorization": "Bearer \(token)", "Content-Type": "application/json"],
+                body: #"{"entities":{"N1":{"atsCreatedAt":1,"note":"hi"}}}"#)
+            #expect(impliedNote.resultStatus("N1") == 204)
+            // batch_create's signature collides with a plain create: it needs the header.
+            let missing = try await h.call(
+                .post, "/v2/simpleJobPostings", token: token, json: ["elements": [Fixtures.job(id: "J1")]])
             #expect(missing.status == 400)
             #expect(missing.isLinkedInError)
             #expect(missing.json?["message"]?.stringValue?.contains("x-restli-method") == true)
+            _ = try await h.call(.delete, Self.candidateQuery, token: token)
             #expect(try await h.call(.put, Self.candidateQuery, token: token, restli: "batch_create", json: Self.candidateBody).status == 400)
             #expect(try await h.call(.post, Self.candidateQuery, token: token, restli: "batch_update", json: Self.candidateBody).status == 400)
             #expect(try await h.call(.delete, Self.candidateQuery, token: token, restli: "batch_update").status == 400)
@@ -119,7 +136,7 @@ struct ProtocolTests {
 
             let fine = try await h.putCandidates(["C1": Fixtures.candidate()], token: token)
             #expect(fine.status == 200)
-            #expect(fine.resultStatus(Keys.bodyKey("C1", field: "atsCandidateId")) == 204)
+            #expect(fine.resultStatus(Keys.answerKey("C1", field: "atsCandidateId")) == 204)
         }
     }
 }

@@ -104,6 +104,11 @@ enum Keys {
         "\(field)=\(id)&dataProvider=ATS&integrationContext=\(org)"
     }
 
+    /// The key as a batch answer spells it: Rest.li 1.0's form (fields sorted, names and values form-encoded).
+    static func answerKey(_ id: String, field: String, org: String = Harness.org) -> String {
+        RestliKey(fields: [field: id, "dataProvider": "ATS", "integrationContext": org]).answerForm
+    }
+
     /// The path segment, values percent-encoded.
     static func pathKey(_ id: String, field: String, org: String = Harness.org) -> String {
         "\(field)=\(encode(id))&dataProvider=ATS&integrationContext=\(encode(org))"
@@ -179,7 +184,8 @@ enum Fixtures {
     ) -> SimulatedJSON {
         var record: JSONObject = [
             "addresses": [], "atsCreatedAt": .int(createdAt), "atsLastModifiedAt": .int(createdAt + 1000),
-            "firstName": .string(first), "lastName": "Lovelace",
+            "firstName": .string(first), "lastName": "Lovelace", "phoneNumbers": [],
+            "externalProfileUrl": "https://app.example.com/candidates/1",
         ]
         if let email { record["emailAddresses"] = [.string(email)] }
         record.merge(extra) { _, new in new }

@@ -56,6 +56,22 @@ struct LinkedInSyncTests {
         }
     }
 
+    @Test("a job task still in progress is asked again after a rest, not in a loop, and the job is synced once it resolves")
+    func jobTaskInProgress() async throws {
+        var configuration = LinkedInSimulatorConfiguration()
+        configuration.jobTaskProcessingTime = .seconds(3)
+        try await SyncHarness.run(simulatorConfiguration: configuration) { harness in
+            let events = EventFactory()
+            try await harness.apply([events.job("j-1")])
+            try await harness.drain()
+            #expect(try await harness.state("job_posting", "j-1")?.0 == "synced")
+            let polls = await harness.simulator.state.requestLog().filter { $0.path == "/v2/simpleJobPostingTasks" }.count
+            #expect(polls >= 2, "the task was asked while it was in progress")
+            // 3 s in progress, asked again every second: a handful of polls, not one per round of a busy loop.
+            #expect(polls <= 6, "\(polls) polls")
+        }
+    }
+
     @Test("an unchanged record is not sent again, and a changed one is sent once")
     func unchangedSkipped() async throws {
         try await SyncHarness.run { harness in

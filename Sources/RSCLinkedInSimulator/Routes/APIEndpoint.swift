@@ -83,4 +83,6 @@ struct PreparedOperation {
 struct OperationContext {
     let now: Date
     let caller: ApplicationRegistry.Application
+    /// `LinkedInSimulatorConfiguration.jobTaskProcessingTime`, in seconds.
+    var jobTaskProcessingTime: TimeInterval = 0
 }

@@ -14,9 +14,9 @@ enum ATSApplicationsRoutes {
                 do throws(RecordFailure) {
                     try ApplicationRules.validate(record)
                     data.tenants[key.integrationContext, default: TenantStore()].upsertApplication(key.id, record)
-                    outcome.succeeded(key.canonical)
+                    outcome.succeeded(key.answerKey)
                 } catch {
-                    outcome.failed(key.canonical, error)
+                    outcome.failed(key.answerKey, error)
                 }
             }
             return outcome.json
@@ -29,9 +29,9 @@ enum ATSApplicationsRoutes {
             var outcome = BatchOutcome()
             for key in keys {
                 if data.tenants[key.integrationContext]?.deleteApplication(key.id) == true {
-                    outcome.succeeded(key.canonical)
+                    outcome.succeeded(key.answerKey)
                 } else {
-                    outcome.failed(key.canonical, .notFound("atsApplication \(key.id) does not exist"))
+                    outcome.failed(key.answerKey, .notFound("atsApplication \(key.id) does not exist"))
                 }
             }
             return outcome.json

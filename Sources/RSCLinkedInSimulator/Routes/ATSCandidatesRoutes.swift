@@ -15,9 +15,9 @@ enum ATSCandidatesRoutes {
                 do throws(RecordFailure) {
                     try CandidateRules.validate(record)
                     data.tenants[key.integrationContext, default: TenantStore()].candidates[key.id] = record
-                    outcome.succeeded(key.canonical)
+                    outcome.succeeded(key.answerKey)
                 } catch {
-                    outcome.failed(key.canonical, error)
+                    outcome.failed(key.answerKey, error)
                 }
             }
             return outcome.json
@@ -41,9 +41,9 @@ enum ATSCandidatesRoutes {
                     try patches[key]!.apply(to: &record)
                     try CandidateRules.validate(record)
                     data.tenants[key.integrationContext, default: TenantStore()].candidates[key.id] = record
-                    outcome.succeeded(key.canonical)
+                    outcome.succeeded(key.answerKey)
                 } catch {
-                    outcome.failed(key.canonical, error)
+                    outcome.failed(key.answerKey, error)
                 }
             }
             return outcome.json
@@ -60,17 +60,17 @@ enum ATSCandidatesRoutes {
             var outcome = BatchOutcome()
             for key in keys {
                 guard let record = data.tenants[key.integrationContext]?.candidates[key.id] else {
-                    outcome.failed(key.canonical, .notFound("atsCandidate \(key.id) does not exist"))
+                    outcome.failed(key.answerKey, .notFound("atsCandidate \(key.id) does not exist"))
                     continue
                 }
                 var view = record
                 view["matchedMembers"] = .array(
                     MemberMatching.matchedMembers(record, noMember: data.noMemberEmails).map(SimulatedJSON.string))
-                view["manualMatchedMember"] = record["manualMatchedMember"] ?? .null
+                // Rest.li leaves an absent optional field out of an answer; it never writes null.
                 if let projection { view = view.filter { projection.contains($0.key) } }
-                outcome.result(key.canonical, .object(view))
+                outcome.result(key.answerKey, .object(view))
             }
-            return outcome.json
+            return outcome.batchGetJSON
         }
     }
 
@@ -81,9 +81,9 @@ enum ATSCandidatesRoutes {
             var outcome = BatchOutcome()
             for key in keys {
                 if data.tenants[key.integrationContext]?.deleteCandidate(key.id) == true {
-                    outcome.succeeded(key.canonical)
+                    outcome.succeeded(key.answerKey)
                 } else {
-                    outcome.failed(key.canonical, .notFound("atsCandidate \(key.id) does not exist"))
+                    outcome.failed(key.answerKey, .notFound("atsCandidate \(key.id) does not exist"))
                 }
             }
             return outcome.json

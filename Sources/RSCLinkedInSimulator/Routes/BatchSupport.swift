@@ -119,5 +119,9 @@ struct BatchOutcome {
         errors[key] = failure.json
     }
 
+    /// A batch write's answer (`BatchResponseBuilder`: `results` and `errors`).
     var json: SimulatedJSON { ["results": .object(results), "errors": .object(errors)] }
+
+    /// A BATCH_GET's answer (`BatchGetResponseBuilder`: `results`, `statuses` and `errors`).
+    var batchGetJSON: SimulatedJSON { ["results": .object(results), "statuses": [:], "errors": .object(errors)] }
 }

@@ -22,12 +22,12 @@ enum IntegrationRoutes {
             var outcome = BatchOutcome()
             for key in keys {
                 if key.type.takesContract, data.recruiter.contracts[key.context] != context.caller.organization {
-                    outcome.failed(key.restliV1BatchAnswerKey, RecordFailure(
+                    outcome.failed(key.answerKey, RecordFailure(
                         status: 403, message: "Contract \(key.context) does not belong to this application's organization"))
                 } else if let record = data.onboarding.integrations[key] {
-                    outcome.result(key.restliV1BatchAnswerKey, key.element(record))
+                    outcome.result(key.answerKey, key.element(record))
                 } else {
-                    outcome.failed(key.restliV1BatchAnswerKey, .notFound("Integration \(key.canonical) has not been named"))
+                    outcome.failed(key.answerKey, .notFound("Integration \(key.canonical) has not been named"))
                 }
             }
             return outcome.json
@@ -95,16 +95,16 @@ enum IntegrationRoutes {
             var outcome = BatchOutcome()
             for key in keys {
                 if key.type.takesContract, data.recruiter.contracts[key.context] != context.caller.organization {
-                    outcome.failed(key.canonical, RecordFailure(
+                    outcome.failed(key.answerKey, RecordFailure(
                         status: 403, message: "Contract \(key.context) does not belong to this application's organization"))
                     continue
                 }
                 guard let name = names[key] ?? nil, !name.trimmingCharacters(in: .whitespaces).isEmpty else {
-                    outcome.failed(key.canonical, .invalid("integrationName must be a non-empty string"))
+                    outcome.failed(key.answerKey, .invalid("integrationName must be a non-empty string"))
                     continue
                 }
                 data.onboarding.integrations[key, default: IntegrationRecord(name: name)].name = name
-                outcome.succeeded(key.canonical)
+                outcome.succeeded(key.answerKey)
             }
             return outcome.json
         }

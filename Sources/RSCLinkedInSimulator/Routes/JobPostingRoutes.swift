@@ -27,10 +27,15 @@ enum JobPostingRoutes {
             for job in jobs {
                 do throws(RecordFailure) {
                     let id = try JobPostingRules.validate(job, organization: context.caller.organization, now: context.now)
+                    let numberKey = context.caller.organization + "|" + id
+                    let number = data.jobPostingNumbers[numberKey] ?? Int64(4_200_000_000 + data.jobPostingNumbers.count)
+                    data.jobPostingNumbers[numberKey] = number
                     let task = JobPostingTask(
                         id: JobPostingTask.urnPrefix + UUID().uuidString.lowercased(),
                         clientID: context.caller.clientID, integrationContext: context.caller.organization,
                         externalJobPostingId: id, createdAt: context.now,
+                        resolvesAt: context.now.addingTimeInterval(context.jobTaskProcessingTime),
+                        location: job["location"]?.stringValue, jobPosting: "urn:li:jobPosting:\(number)",
                         failure: JobPostingRules.processingFailure(job))
                     data.tasks[task.id] = task
                     if task.failure == nil {
@@ -45,7 +50,8 @@ enum JobPostingRoutes {
         }
     }
 
-    /// `{"results": {TASK: {"status": "SUCCEEDED"|"FAILED", "message"?}}, "errors": {TASK: {"status": 404, …}}}`;
+    /// `{"results": {TASK: {"id", "externalJobPostingId", "status", "jobPosting"?, "errorMessage"?, "location"?}},
+    /// "statuses": {}, "errors": {TASK: {"status": 404, …}}}` (the SDK's `TaskStatusSuccessResponse.json`);
     /// another application's task, and a task older than 24 hours, are unknown.
     static let tasks = APIEndpoint(method: .get, path: "/v2/simpleJobPostingTasks", restliMethod: .batchGet) {
         request throws(APIError) in
@@ -57,12 +63,12 @@ enum JobPostingRoutes {
             var outcome = BatchOutcome()
             for id in ids {
                 if let task = data.tasks[id], task.clientID == context.caller.clientID, !task.isExpired(at: context.now) {
-                    outcome.result(id, task.json)
+                    outcome.result(id, task.json(at: context.now))
                 } else {
                     outcome.failed(id, .notFound("simpleJobPostingTask \(id) does not exist"))
                 }
             }
-            return outcome.json
+            return outcome.batchGetJSON
         }
     }
 }

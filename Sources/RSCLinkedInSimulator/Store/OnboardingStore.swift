@@ -94,24 +94,6 @@ struct IntegrationKey: Hashable, Sendable {
         "integrationContext=\(RestliKey.escape(context))&integrationType=\(type.rawValue)&tenantType=RECRUITER&dataProvider=ATS"
     }
 
-    /// The key as Rest.li 1.0 writes it in a batch answer's `results` and `errors`: fields sorted by name, each
-    /// value percent-encoded (`URIParamUtils.compoundKeyToStringV1`, used by `BatchResponseBuilder`).
-    // Local to the BATCH_GET of atsIntegrations until the general Rest.li key codec (RestliKey.swift) serves every
-    // batch resource; then this becomes a call to it.
-    var restliV1BatchAnswerKey: String {
-        let fields = [
-            ("dataProvider", "ATS"), ("integrationContext", context), ("integrationType", type.rawValue),
-            ("tenantType", "RECRUITER"),
-        ]
-        return fields.sorted { $0.0 < $1.0 }.map { "\($0.0)=\(Self.percentEncodeRestliV1($0.1))" }.joined(separator: "&")
-    }
-
-    /// Everything but letters, digits and `-._~` escaped (`urn:li:organization:1` → `urn%3Ali%3Aorganization%3A1`).
-    static func percentEncodeRestliV1(_ value: String) -> String {
-        let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
-        return value.addingPercentEncoding(withAllowedCharacters: unreserved) ?? value
-    }
-
     /// The element a BATCH_GET answers for a named integration (decided here: LinkedIn's collection verifies
     /// integrations this way but publishes no answer; the fields are those of the key, the name and the status).
     func element(_ record: IntegrationRecord) -> SimulatedJSON {

@@ -21,7 +21,7 @@ struct SeatRecord: Sendable {
     var id: Int64 { Int64(seat.dropFirst(RecruiterURN.seat.rawValue.count)) ?? 0 }
 
     /// A `GET /v2/seatsV2` (and `/v2/seats`) element: `id`, `contract`, `member`, `firstName`, `lastName` and
-    /// `state` as the seat-holders page lists them; `email` is decided here (docs/linkedin-conformance-onboarding.md).
+    /// `state` as the seat-holders page lists them; `email` is decided here (docs/linkedin-conformance.md, "Onboarding, integrations, recruiter data and callbacks").
     var json: SimulatedJSON {
         var object: JSONObject = [
             "id": .int(id), "contract": .string(contract), "member": .string(member),

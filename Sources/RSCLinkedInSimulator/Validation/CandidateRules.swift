@@ -21,12 +21,15 @@ enum CandidateRules {
             try checks.string(name)
         }
         try checks.emails("emailAddresses")
-        try checks.objects("phoneNumbers") { phone throws(RecordFailure) in
+        // Required but may be empty (release notes, March 2024: "phone number and address fields … are
+        // required but can be empty").
+        try checks.objects("phoneNumbers", required: true) { phone throws(RecordFailure) in
             try phone.rejectUnknown(allowed: ["number", "extension"])
             try phone.string("number", required: true, minLength: 1)
             try phone.string("extension")
         }
-        try checks.url("externalProfileUrl")
+        // Required (Learn: required fields; the candidate's page in the ATS).
+        try checks.url("externalProfileUrl", required: true)
         try checks.url("linkedInProfileUrl")
         try checks.bool("doNotContact")
         try PersonURN.check(checks, "manualMatchedMember")

@@ -2,8 +2,9 @@ import Foundation
 
 /// Typed reads of one record's fields; each failure is a 422 whose message names the field.
 ///
-/// An explicit `null` counts as absent: accepted for optional fields, "required" for required ones.
-/// Lengths count UTF-16 code units, as LinkedIn's Java services do.
+/// A JSON `null` never reaches these checks: Rest.li refuses it for the whole call first
+/// (`NullRefusal`). Here it would count as absent. Lengths count UTF-16 code units, as LinkedIn's Java
+/// services do.
 struct FieldChecks {
     let record: JSONObject
     /// Prefix for nested fields, e.g. `author.`.
@@ -120,8 +121,8 @@ struct FieldChecks {
     }
 
     /// An absolute http(s) URL.
-    func url(_ name: String) throws(RecordFailure) {
-        guard let text = try string(name) else { return }
+    func url(_ name: String, required: Bool = false) throws(RecordFailure) {
+        guard let text = try string(name, required: required) else { return }
         guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
             let host = url.host, !host.isEmpty
         else { throw .invalid("\(path)\(name) must be an absolute http(s) URL") }

@@ -39,7 +39,8 @@ enum JobPostingRules {
             throw .invalid("state is required (LISTED or CLOSED)")
         }
         try checks.oneOf("availability", availabilities, required: true)
-        try checks.url("companyApplyUrl")
+        // Required (Learn: required fields, "Sync Jobs | companyApplyUrl").
+        try checks.url("companyApplyUrl", required: true)
         try checks.string("location")
         try checks.string("countryCode")
         try checks.string("postalCode")
