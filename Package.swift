@@ -165,7 +165,7 @@ let package = Package(
         .target(
             name: "RSCConnect",
             dependencies: [
-                "RSCConfiguration", "RSCExport", "RSCStore", "RSCLinkedInClient", "RSCLinkedInMapping",
+                "RSCConfiguration", "RSCExport", "RSCStore", "RSCLinkedInClient", "RSCLinkedInMapping", "RSCTeamtailorClient",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),

@@ -54,6 +54,12 @@ public struct OnboardingError: Error, Sendable, Equatable {
     static func conflict(_ message: String) -> OnboardingError {
         OnboardingError(status: 409, code: "wrong_state", message)
     }
+    /// The key does not work on this deployment's Teamtailor host: another region's, or revoked.
+    static func teamtailorKeyRefused(host: String) -> OnboardingError {
+        OnboardingError(
+            status: 422, code: "teamtailor_key_refused",
+            "Teamtailor's API at \(host) refused the API key: this deployment serves that Teamtailor region only, so a key from another region (or a revoked key) cannot be used here")
+    }
     /// LinkedIn has the company's child application, but its secret is not held here (LinkedIn shows it only in the
     /// create's answer): retrying does not help; the remedy is in the message.
     static func applicationSecretMissing(_ message: String) -> OnboardingError {

@@ -5,6 +5,7 @@ import RSCConfiguration
 import RSCExport
 import RSCLinkedInClient
 import RSCStore
+import RSCTeamtailorClient
 
 /// Connecting a company, step by step, as the admin walks through Teamtailor's settings page:
 /// activate (child application) → LinkedIn's widget → integration (names, callback URL) → LinkedIn's
@@ -20,6 +21,9 @@ public struct Onboarding: Sendable {
         public var atsName = "Teamtailor"
         /// `TEAMTAILOR_APP_URL`: its origin loads LinkedIn's widgets (the settings and candidate pages).
         public var teamtailorAppURL: URL
+        /// This deployment's Teamtailor API (its region): activation refuses a key it does not accept
+        /// (docs/operations.md, "Teamtailor regions"). nil: the key is not checked.
+        public var teamtailor: TeamtailorClient?
 
         public init(publicCallbackBaseURL: URL, partner: LinkedInApplication, teamtailorAppURL: URL = URL(string: TeamtailorAppURL.defaultValue)!) {
             self.publicCallbackBaseURL = publicCallbackBaseURL
@@ -77,6 +81,7 @@ public struct Onboarding: Sendable {
     func activate(companyID: String, _ request: ActivateRequest) async throws -> Activation {
         guard request.actingUser.isAdmin else { throw OnboardingError.adminRequired }
         guard !request.teamtailorApiKey.isEmpty else { throw OnboardingError.invalid("teamtailorApiKey must not be empty") }
+        try await checkTeamtailorKey(companyID: companyID, request.teamtailorApiKey)
         let clientID: String
         do {
             var reusable = try await storedApplication(companyID)
@@ -123,6 +128,23 @@ public struct Onboarding: Sendable {
         return Activation(
             companyId: companyID, status: company.status.rawValue, summary: company.status.summary,
             widget: .init(clientId: clientID))
+    }
+
+    /// One deployment serves one Teamtailor region: a key this region's API refuses (another region's, or a
+    /// revoked one) stops the activation before anything is provisioned at LinkedIn.
+    func checkTeamtailorKey(companyID: String, _ key: String) async throws {
+        guard let teamtailor = settings.teamtailor else { return }
+        do {
+            try await teamtailor.verifyKey(credentials: TeamtailorCredentials(apiKey: key))
+        } catch let error as TeamtailorError where error.verdict == .unauthorized {
+            logger.warning("activation refused: Teamtailor refused the key", metadata: ["company": "\(companyID)", "status": "\(error.status ?? 0)"])
+            throw OnboardingError.teamtailorKeyRefused(host: teamtailor.host)
+        } catch let error as TeamtailorError {
+            logger.warning("activation failed: Teamtailor did not accept the key check", metadata: ["company": "\(companyID)", "status": "\(error.status.map(String.init) ?? "-")"])
+            throw OnboardingError(
+                status: 502, code: "teamtailor_unavailable",
+                "Teamtailor's API at \(teamtailor.host) did not answer the key check (\(error.status.map(String.init) ?? "no answer")); try again in a minute")
+        }
     }
 
     /// What the admin reads when LinkedIn has the company's application and this service lacks its secret.

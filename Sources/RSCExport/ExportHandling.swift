@@ -9,9 +9,9 @@ import RSCTeamtailorClient
 /// "Export to ATS": the exported member becomes a Teamtailor candidate on the chosen job, linked to the
 /// LinkedIn member so the In-ATS indicator shows at once.
 ///
-/// Every step is safe to repeat (a retry after a crash or a failed call): the candidate is found by email,
-/// then by the LinkedIn profile URL it was created with; an application that exists already is kept; the
-/// member link is an upsert.
+/// Every step is safe to repeat (a retry after a crash or a failed call): the candidate is found by the
+/// member link an earlier attempt stored, then by email (`filter[email]`, the only candidate filter Teamtailor
+/// publishes); an application that exists already is kept; the member link is an upsert.
 struct ExportHandling: Sendable {
     let linkedIn: LinkedInClient
     let teamtailor: TeamtailorClient
@@ -64,13 +64,16 @@ struct ExportHandling: Sendable {
         return outcome
     }
 
+    /// The candidate this member already is in Teamtailor, else a new one. Without an email the new candidate
+    /// is sourced (Teamtailor requires an email "unless `sourced` is set to true") and carries the LinkedIn URL.
     func findOrCreateCandidate(_ profile: ExportedCandidate.Profile, _ context: Context) async throws -> TeamtailorRecord {
         let email = profile.emailAddresses.first
         var found: TeamtailorRecord?
-        if let email { found = try await teamtailor.findCandidate(email: email, credentials: context.teamtailor) }
-        if found == nil, let url = profile.profileUrl {
-            found = try await teamtailor.findCandidate(linkedInURL: url, credentials: context.teamtailor)
+        // A re-export, or a retry after the member link was stored: the candidate made then (if it still exists).
+        if let known = try await linkedCandidate(companyID: context.companyID, person: profile.person) {
+            found = try await teamtailor.candidate(id: known, credentials: context.teamtailor)
         }
+        if found == nil, let email { found = try await teamtailor.findCandidate(email: email, credentials: context.teamtailor) }
         if var existing = found {
             // Fill the LinkedIn URL when empty; never overwrite what a recruiter typed.
             if let url = profile.profileUrl, (existing.attributes["linkedin-url"]?.stringValue ?? "").isEmpty {
@@ -99,6 +102,18 @@ struct ExportHandling: Sendable {
 
     static func isAlreadyApplied(_ error: TeamtailorError) -> Bool {
         error.errors.contains { ($0.detail ?? $0.title ?? "").localizedCaseInsensitiveContains("already") }
+    }
+
+    /// The candidate an earlier export of this member was linked to.
+    func linkedCandidate(companyID: String, person: String) async throws -> String? {
+        let rows = try await postgres.query(
+            """
+            SELECT candidate_id FROM candidate_members WHERE company_id = \(companyID) AND person_urn = \(person)
+            ORDER BY updated_at DESC LIMIT 1
+            """,
+            logger: logger)
+        for try await id in rows.decode(String.self) { return id }
+        return nil
     }
 
     func storeMember(companyID: String, candidateID: String, person: String, profileURL: String?) async throws {

@@ -126,8 +126,12 @@ public struct FirstSyncRunner: Service {
     /// Reads one resource from its stored cursor; false when it paused (queue full, shutdown, lease lost).
     func read(resource: String, from storedCursor: String?, companyID: String, credentials: TeamtailorCredentials,
               users: [String: HistoryMapping.Author]) async throws -> Bool {
-        guard let apiResource = TeamtailorResource(rawValue: resource) else { return true }
-        var cursor = storedCursor.map(PageCursor.init(rawValue:))
+        guard let apiResource = TeamtailorResource(rawValue: resource) else {
+            // A resource Teamtailor publishes no endpoint for (`interviews`, queued by an older version): nothing to read.
+            try await recordPage(companyID, resource, read: 0, total: 0, next: nil)
+            return true
+        }
+        var cursor = storedCursor.flatMap(HistoryCursor.init(rawValue:))
         try await markReading(companyID, resource)
         while true {
             if Task.isShuttingDownGracefully || Task.isCancelled { return false }
@@ -138,14 +142,14 @@ public struct FirstSyncRunner: Service {
                 continue
             }
             try await throttleForTeamtailor(credentials)
-            let page = try await teamtailor.page(apiResource, from: cursor, credentials: credentials)
+            let page = try await teamtailor.historyPage(apiResource, after: cursor, credentials: credentials)
             let events = page.records.compactMap {
-                HistoryMapping.event(companyID: companyID, resource: resource, record: $0, users: users)
+                HistoryMapping.event(companyID: companyID, resource: apiResource, record: $0, page: page, users: users)
             }
             if !events.isEmpty { try await store(events, companyID: companyID) }
-            try await recordPage(companyID, resource, read: page.records.count, total: page.total, next: page.next)
+            try await recordPage(companyID, resource, read: page.records.count, total: page.total, next: page.history)
             Counter(label: "rsc_first_sync_records_read_total", dimensions: [("resource", resource)]).increment(by: page.records.count)
-            guard let next = page.next else { return true }
+            guard let next = page.history else { return true }
             cursor = next
         }
     }
@@ -246,7 +250,7 @@ public struct FirstSyncRunner: Service {
             logger: logger)
     }
 
-    func recordPage(_ companyID: String, _ resource: String, read: Int, total: Int?, next: PageCursor?) async throws {
+    func recordPage(_ companyID: String, _ resource: String, read: Int, total: Int?, next: HistoryCursor?) async throws {
         try await postgres.query(
             """
             UPDATE first_sync_progress SET read_count = read_count + \(read), total = coalesce(\(total), total),

@@ -13,8 +13,13 @@ import Synchronization
 /// The scheme (docs/development.md, "Inbound: exactly once"): the item's row is marked `writing` (the intent)
 /// before the Teamtailor call and `written` with Teamtailor's id after it. A row found in `writing` means an
 /// earlier attempt may have written without recording it, so the retry first looks in Teamtailor for that
-/// write (an activity carries `linkedInId` in its data; a note is found by candidate and text among the
-/// newest notes) and adopts it instead of writing again. PATCH and DELETE are idempotent and need no lookup.
+/// write (a note, found by candidate and text among the newest notes) and adopts it instead of writing again.
+/// PATCH and DELETE are idempotent and need no lookup.
+///
+/// Everything is written through resources Teamtailor publishes (docs/teamtailor-conformance.md): a public
+/// LinkedIn note becomes a note; an InMail, and contact details that differ from what the candidate holds,
+/// become private notes (seen by the company's recruiters, never sent back to LinkedIn); an empty email or
+/// phone is filled on the candidate.
 final class InboundWriter: Sendable {
     let company: String
     let teamtailor: TeamtailorClient
@@ -124,7 +129,7 @@ final class InboundWriter: Sendable {
     {
         switch item.kind {
         case .note: return try await writeNote(item, candidate: candidate, existing: existing, recovering: recovering)
-        case .inMail: return (.written, try await writeActivity(item, code: .linkedInInMail, data: inMailData(item), candidate: candidate, recovering: recovering))
+        case .inMail: return (.written, try await writePrivateNote(item, text: inMailText(item), candidate: candidate, recovering: recovering))
         case .stub: return try await writeStub(item, candidate: candidate, recovering: recovering)
         }
     }
@@ -194,7 +199,7 @@ final class InboundWriter: Sendable {
             }
         }
         guard !shared.isEmpty else { return (.written, nil) }
-        let id = try await writeActivity(item, code: .linkedInContactShared, data: contactData(item, shared), candidate: candidate, recovering: recovering)
+        let id = try await writePrivateNote(item, text: contactText(item, shared), candidate: candidate, recovering: recovering)
         return (.written, id)
     }
 
@@ -206,52 +211,36 @@ final class InboundWriter: Sendable {
         return a.lowercased() == b.trimmingCharacters(in: .whitespaces).lowercased()
     }
 
-    /// Creates the activity unless a recovering retry finds the one an earlier attempt wrote.
-    private func writeActivity(_ item: InboundItem, code: TeamtailorActivityCode, data: JSONValue, candidate: String, recovering: Bool)
-        async throws -> String
-    {
-        if recovering {
-            let activities = try await retry.teamtailor(company) { try await teamtailor.activities(candidateID: candidate, credentials: credentials) }
-            if let found = activities.first(where: { Self.activity($0, isFor: item, code: code) }) { return found.id }
-        }
+    /// Creates a private note unless a recovering retry finds the one an earlier attempt wrote.
+    private func writePrivateNote(_ item: InboundItem, text: String, candidate: String, recovering: Bool) async throws -> String {
+        // Found by the LinkedIn id the text ends with: the rest (the recruiter's name) may have changed since.
+        let marker = Self.marker(item)
+        if recovering, let found = try await findNote(candidate: candidate, where: { $0.hasSuffix(marker) }) { return found }
+        let user = try await creditedUser(seat: item.seat)
         let created = try await retry.teamtailor(company) {
-            try await teamtailor.createActivity(candidateID: candidate, code: code, data: data.canonicalText, credentials: credentials)
+            try await teamtailor.createNote(candidateID: candidate, userID: user, text: text, isPrivate: true, credentials: credentials)
         }
         try await hooks.afterTeamtailorWrite(item)
         return created.id
     }
 
-    static func activity(_ record: TeamtailorRecord, isFor item: InboundItem, code: TeamtailorActivityCode) -> Bool {
-        guard record.attributes["code"]?.stringValue == code.rawValue, let text = record.attributes["data"]?.stringValue,
-            let data = try? JSONValue.parse(Array(text.utf8))
-        else { return false }
-        return data["linkedInId"]?.stringValue == item.id
+    /// Looks among the newest notes (`sort=-id`; Teamtailor documents no filter on notes) for one on this
+    /// candidate with this text: what an interrupted create left behind.
+    private func findNote(candidate: String, text: String) async throws -> String? {
+        try await findNote(candidate: candidate, where: { $0 == text })
     }
 
-    /// Looks among the newest notes (Teamtailor lists notes by id, oldest first, and offers no filter by
-    /// candidate) for one on this candidate with this text: what an interrupted create left behind.
-    private func findNote(candidate: String, text: String) async throws -> String? {
-        let first = try await retry.teamtailor(company) { try await teamtailor.page(.notes, from: nil, credentials: credentials) }
-        func match(_ records: [TeamtailorRecord]) -> String? {
-            records.last { $0.relatedID("candidate") == candidate && $0.attributes["note"]?.stringValue == text }?.id
-        }
-        let pageSize = max(1, first.records.count)
-        let pages = first.next == nil ? 1 : ((first.total ?? pageSize) + TeamtailorRequests.pageSize - 1) / TeamtailorRequests.pageSize
-        var number = pages
-        var scanned = 0
-        let base = settings.teamtailorBaseURL.absoluteString.hasSuffix("/")
-            ? String(settings.teamtailorBaseURL.absoluteString.dropLast()) : settings.teamtailorBaseURL.absoluteString
-        while number >= 1 && scanned < settings.noteScanPages {
-            let page: TeamtailorPage
-            if number == 1 {
-                page = first
-            } else {
-                let cursor = PageCursor(rawValue: "\(base)/v1/notes?page%5Bsize%5D=\(TeamtailorRequests.pageSize)&page%5Bnumber%5D=\(number)")
-                page = try await retry.teamtailor(company) { try await teamtailor.page(.notes, from: cursor, credentials: credentials) }
+    private func findNote(candidate: String, where matches: (String) -> Bool) async throws -> String? {
+        var number = 1
+        while number <= settings.noteScanPages {
+            let page = try await retry.teamtailor(company) { try await teamtailor.newestNotes(page: number, credentials: credentials) }
+            let found = page.records.first { note in
+                let owner = TeamtailorIDText.text(note.attributes["candidate-id"]) ?? note.relatedID("candidate")
+                return owner == candidate && (note.attributes["note"]?.stringValue).map(matches) == true
             }
-            if let found = match(page.records) { return found }
-            number -= 1
-            scanned += 1
+            if let found { return found.id }
+            guard page.next != nil else { return nil }
+            number += 1
         }
         return nil
     }
@@ -280,36 +269,52 @@ final class InboundWriter: Sendable {
         return first.id
     }
 
-    // MARK: Activity data
+    // MARK: Note texts
 
-    /// What a recruiter needs in the activity tab: who wrote to whom, when, the subject and the message
-    /// (capped), and the thread to find the conversation in Recruiter.
-    func inMailData(_ item: InboundItem) -> JSONValue {
-        var data: [String: JSONValue] = [
-            "source": .string("linkedin-recruiter"), "linkedInId": .string(item.id), "seat": .string(item.seat),
-            "direction": .string(item.sender == item.seat ? "sent" : (item.sender == item.member ? "received" : "unknown")),
-            "sentAt": .string(Self.timestamp(item.createdAt)),
-        ]
-        data["thread"] = item.thread.map(JSONValue.string)
-        data["subject"] = item.subject.map(JSONValue.string)
-        data["body"] = item.text.map { .string(String($0.prefix(settings.inMailBodyLimit))) }
-        data["bodyTruncated"] = item.text.map { .bool($0.count > settings.inMailBodyLimit) }
-        data["recruiter"] = seatNames.withLock { $0[item.seat] }.map(JSONValue.string)
-        return .object(data)
+    /// What a recruiter needs to read in the candidate's notes: who wrote to whom, when, the subject and the
+    /// message (capped). The LinkedIn id at the end makes the text unique, so a retry recognises its own note.
+    func inMailText(_ item: InboundItem) -> String {
+        let direction = item.sender == item.seat ? "sent" : (item.sender == item.member ? "received" : "exchanged")
+        var lines = ["LinkedIn InMail \(direction) · \(Self.timestamp(item.createdAt))"]
+        if let recruiter = seatNames.withLock({ $0[item.seat] }) { lines[0] += " · \(recruiter)" }
+        if let subject = item.subject, !subject.isEmpty { lines.append("Subject: \(subject)") }
+        if let body = item.text, !body.isEmpty {
+            lines.append(body.count > settings.inMailBodyLimit ? String(body.prefix(settings.inMailBodyLimit)) + " […]" : body)
+        }
+        lines.append(Self.marker(item))
+        return lines.joined(separator: "\n")
     }
 
-    /// The values as actions ("use this email / phone") the candidate page offers.
-    func contactData(_ item: InboundItem, _ shared: [(field: String, value: String)]) -> JSONValue {
-        var data: [String: JSONValue] = [
-            "source": .string("linkedin-recruiter"), "linkedInId": .string(item.id), "seat": .string(item.seat),
-            "sharedAt": .string(Self.timestamp(item.createdAt)),
-            "actions": .array(shared.map { .object(["type": .string("use-\($0.field)"), "attribute": .string($0.field), "value": .string($0.value)]) }),
-        ]
-        for (field, value) in shared { data[field] = .string(value) }
-        return .object(data)
+    /// The last line of a note written for a LinkedIn item: what a retry finds it by.
+    static func marker(_ item: InboundItem) -> String {
+        let what = switch item.kind {
+        case .inMail: "InMail"
+        case .stub: "contact details"
+        case .note: "note"
+        }
+        return "(LinkedIn \(what) \(item.id))"
+    }
+
+    /// Contact details the member shared that differ from what the candidate holds, to use by hand.
+    func contactText(_ item: InboundItem, _ shared: [(field: String, value: String)]) -> String {
+        var lines = ["LinkedIn contact details shared · \(Self.timestamp(item.createdAt))"]
+        lines += shared.map { "\($0.field == "phone" ? "Phone" : "Email"): \($0.value)" }
+        lines.append(Self.marker(item))
+        return lines.joined(separator: "\n")
     }
 
     static func timestamp(_ milliseconds: Int64) -> String {
-        Date(timeIntervalSince1970: TimeInterval(milliseconds) / 1000).formatted(.iso8601)
+        RFC3339.format(Date(timeIntervalSince1970: TimeInterval(milliseconds) / 1000))
+    }
+}
+
+/// Note ids as Teamtailor writes them (`candidate-id` is a number in its examples).
+enum TeamtailorIDText {
+    static func text(_ value: JSONValue?) -> String? {
+        switch value {
+        case .number(let number)? where number.rounded() == number: String(Int64(number))
+        case .string(let text)? where !text.isEmpty: text
+        default: nil
+        }
     }
 }

@@ -18,7 +18,8 @@ struct ReconciliationPass: Sendable {
     static let priority: Int16 = 2
     /// Teamtailor resources in the order they are read: parents before children, so a repaired child finds its
     /// parent already stored.
-    static let resources: [TeamtailorResource] = [.jobs, .stages, .candidates, .jobApplications, .interviews, .notes]
+    // No interviews: Teamtailor publishes no interview endpoint (docs/teamtailor-conformance.md).
+    static let resources: [TeamtailorResource] = [.jobs, .stages, .candidates, .jobApplications, .notes]
 
     let companyID: String
     let credentials: TeamtailorCredentials
@@ -38,7 +39,7 @@ struct ReconciliationPass: Sendable {
         var seen: [String: Set<String>] = [:]
         let startIndex = progress.resource.flatMap { name in Self.resources.firstIndex { $0.rawValue == name } } ?? 0
         for resource in Self.resources[startIndex...] {
-            var cursor = resource.rawValue == progress.resource ? progress.cursor.map(PageCursor.init(rawValue:)) : nil
+            var cursor = resource.rawValue == progress.resource ? progress.cursor.flatMap(HistoryCursor.init(rawValue:)) : nil
             let filtered = progress.kind == .incremental && resource.filtersByUpdatedAt ? progress.since : nil
             while true {
                 if Task.isCancelled { return .stopped }
@@ -47,18 +48,18 @@ struct ReconciliationPass: Sendable {
                 }
                 try await waitForQueueRoom()
                 try await throttleForTeamtailor()
-                let page = try await teamtailor.page(resource, from: cursor, updatedFrom: filtered, credentials: credentials)
+                let page = try await teamtailor.historyPage(resource, after: cursor, updatedFrom: filtered, credentials: credentials)
                 let events = page.records.compactMap {
-                    HistoryMapping.event(companyID: companyID, resource: resource.rawValue, record: $0, users: users)
+                    HistoryMapping.event(companyID: companyID, resource: resource, record: $0, page: page, users: users)
                 }
                 seen[resource.rawValue, default: []].formUnion(page.records.map(\.id))
                 let repaired = try await apply(events)
                 count(resource, checked: page.records.count, repaired: repaired, in: &progress)
-                cursor = page.next
+                cursor = page.history
                 try await store.record(
-                    companyID: companyID, resource: resource.rawValue, next: page.next?.rawValue,
+                    companyID: companyID, resource: resource.rawValue, next: page.history?.rawValue,
                     checked: progress.checked, repaired: progress.repaired)
-                if page.next == nil { break }
+                if page.history == nil { break }
             }
             if progress.kind == .full {
                 let deleted = try await deleteUnlisted(resource, listed: seen[resource.rawValue] ?? [], since: progress.startedAt)

@@ -9,8 +9,9 @@ public struct FirstSyncProgress: Sendable, Equatable {
     public var read: Int
     public var total: Int?
 
-    /// The order history is read in: users first (comment authors), then what records refer to.
-    public static let resources = ["users", "jobs", "stages", "candidates", "job-applications", "interviews", "notes"]
+    /// The order history is read in: users first (comment authors), then what records refer to. No interviews:
+    /// Teamtailor publishes no interview endpoint, so their feedback reaches LinkedIn only from live changes.
+    public static let resources = ["users", "jobs", "stages", "candidates", "job-applications", "notes"]
 
     public static func load(companyID: String, postgres: PostgresClient, logger: Logger) async throws -> [FirstSyncProgress] {
         let rows = try await postgres.query(

@@ -17,6 +17,16 @@ public struct TeamtailorError: Error, CustomStringConvertible, Sendable, Equatab
         public var pointer: String?
         /// `source.parameter`, e.g. `page[size]`.
         public var parameter: String?
+        /// jsonapi-resources' error code (`"100"` on a validation error, as teamtailor-rb's fixture shows).
+        public var code: String?
+
+        public init(title: String? = nil, detail: String? = nil, pointer: String? = nil, parameter: String? = nil, code: String? = nil) {
+            self.title = title
+            self.detail = detail
+            self.pointer = pointer
+            self.parameter = parameter
+            self.code = code
+        }
     }
 
     public var verdict: Verdict

@@ -1,52 +1,106 @@
+import Foundation
 import RSCChangeEvents
 
 /// The Teamtailor collections read page by page for a company's first global sync.
+// No `interviews`: Teamtailor publishes no interview endpoint (docs/teamtailor-conformance.md).
 public enum TeamtailorResource: String, CaseIterable, Sendable, Codable {
     case jobs
     case candidates
     case jobApplications = "job-applications"
     case stages
-    case interviews
     /// The candidate comments (the change topics call them `comments`).
     case notes
     case users
 
-    /// Teamtailor documents `filter[updated-at][from]` on these; the others are small and read whole.
+    /// What the first sync includes with each page: the relationships whose linkage it needs (Teamtailor gives
+    /// linkage only for included relationships). Notes need none: `candidate-id` and `user-id` are attributes.
+    public var historyInclude: [String] {
+        switch self {
+        case .jobs: ["user", "locations"]
+        case .jobApplications: ["candidate", "job", "stage", "reject-reason"]
+        case .stages: ["job"]
+        case .candidates, .notes, .users: []
+        }
+    }
+
+    /// Teamtailor documents `filter[updated-at][from]` on these lists only (candidates, job applications);
+    /// the others are read whole.
     public var filtersByUpdatedAt: Bool {
         switch self {
-        case .jobs, .candidates, .jobApplications: true
-        case .stages, .interviews, .notes, .users: false
+        case .candidates, .jobApplications: true
+        case .jobs, .stages, .notes, .users: false
+        }
+    }
+
+    /// Sparse fieldsets for the included records: the mapping reads only their linkage ids and a few
+    /// attributes, so the included records carry only those (JSON:API `fields[type]`; Teamtailor/docs: the API
+    /// follows the JSON API specification). Keeps a page of 30 applications small.
+    public var historyFieldsets: [(String, String)] {
+        switch self {
+        case .jobs: [("fields[users]", "name,email"), ("fields[locations]", "city,country,zip")]
+        case .jobApplications:
+            [("fields[candidates]", "created-at"), ("fields[jobs]", "title"), ("fields[stages]", "name"), ("fields[reject-reasons]", "reason")]
+        case .stages: [("fields[jobs]", "title")]
+        case .candidates, .notes, .users: []
+        }
+    }
+
+    /// Filters the first sync sends so nothing is left out by a list's defaults: jobs list only published, public
+    /// jobs unless told otherwise (Teamtailor/docs `jobs/_list`).
+    public var historyFilters: [(String, String)] {
+        switch self {
+        case .jobs: [("filter[status]", "all"), ("filter[feed]", "public,internal")]
+        default: []
         }
     }
 }
 
-/// One JSON:API resource object as Teamtailor served it: kebab-case attributes, to-one linkages.
+/// One JSON:API resource object as Teamtailor served it: kebab-case attributes, relationships (linkage only for
+/// what the request included), and `links`.
 public struct TeamtailorRecord: Sendable, Equatable {
     public var id: String
     public var type: String
     public var attributes: [String: JSONValue]
-    /// `{"candidate": {"data": {"type": "candidates", "id": "12"}}}`, as served.
+    /// `{"candidate": {"links": {…}, "data": {"type": "candidates", "id": "12"}}}`, as served.
     public var relationships: [String: JSONValue]
+    /// The resource's `links` (`self`; a job's `careersite-job-apply-url`).
+    public var links: [String: JSONValue]
 
-    public init(id: String, type: String, attributes: [String: JSONValue] = [:], relationships: [String: JSONValue] = [:]) {
+    public init(
+        id: String, type: String, attributes: [String: JSONValue] = [:], relationships: [String: JSONValue] = [:],
+        links: [String: JSONValue] = [:]
+    ) {
         self.id = id
         self.type = type
         self.attributes = attributes
         self.relationships = relationships
+        self.links = links
     }
 
-    /// The id a to-one relationship points at; nil when absent or `{"data": null}`.
+    /// The id a to-one relationship points at; nil when absent, `{"data": null}`, or not included (links only).
     public func relatedID(_ name: String) -> String? {
         relationships[name]?["data"]?["id"]?.stringValue
     }
 
-    /// Reads `{"id", "type", "attributes"?, "relationships"?}`; nil when it is not a resource object.
+    /// Whether the answer carried linkage for the relationship (it was included), even `null` or `[]`.
+    public func hasLinkage(_ name: String) -> Bool {
+        relationships[name]?["data"] != nil
+    }
+
+    /// The ids a to-many relationship points at, in order; empty when not included.
+    public func relatedIDs(_ name: String) -> [String] {
+        guard case .array(let items)? = relationships[name]?["data"] else { return relatedID(name).map { [$0] } ?? [] }
+        return items.compactMap { $0["id"]?.stringValue }
+    }
+
+    /// Reads `{"id", "type", "attributes"?, "relationships"?, "links"?}`; nil when it is not a resource object.
     init?(_ json: JSONValue) {
         guard let id = json["id"]?.stringValue, let type = json["type"]?.stringValue else { return nil }
         self.id = id
         self.type = type
         if case .object(let attributes)? = json["attributes"] { self.attributes = attributes } else { attributes = [:] }
-        if case .object(let links)? = json["relationships"] { relationships = links } else { relationships = [:] }
+        if case .object(let relationships)? = json["relationships"] { self.relationships = relationships } else { relationships = [:] }
+        if case .object(let links)? = json["links"] { self.links = links } else { links = [:] }
     }
 }
 
@@ -77,13 +131,68 @@ public struct PageCursor: Sendable, Hashable, Codable, RawRepresentable, CustomS
     public var description: String { rawValue }
 }
 
-/// One page of a collection.
+/// One page of a collection, with the compound document's `included` records.
 public struct TeamtailorPage: Sendable, Equatable {
     public var records: [TeamtailorRecord]
     /// Absent on the last page.
     public var next: PageCursor?
     /// `meta.record-count`: records in the whole (filtered) collection.
     public var total: Int?
+    /// The records the request's `include` brought along.
+    public var included: [TeamtailorRecord] = []
+    /// Where a first-sync read goes on (`TeamtailorClient.historyPage`); nil after the last page.
+    public var history: HistoryCursor?
+
+    public init(records: [TeamtailorRecord], next: PageCursor?, total: Int?, included: [TeamtailorRecord] = []) {
+        self.records = records
+        self.next = next
+        self.total = total
+        self.included = included
+    }
+
+    /// The included record a linkage points at.
+    public func includedRecord(type: String, id: String) -> TeamtailorRecord? {
+        included.first { $0.type == type && $0.id == id }
+    }
+}
+
+/// Where the first sync's read of one collection stands, stored as text so a crash resumes there: how many
+/// records of the id-sorted list lie before the unread part, and the highest id read.
+public struct HistoryCursor: Sendable, Equatable, Codable, RawRepresentable {
+    public var position: Int
+    public var lastID: Int?
+
+    public init(position: Int, lastID: Int?) {
+        self.position = position
+        self.lastID = lastID
+    }
+
+    /// `{"lastID":61,"position":60}`; nil for anything else (a cursor stored by an older version: the read
+    /// starts over, which changes nothing thanks to the version rule).
+    public init?(rawValue: String) {
+        guard let decoded = try? JSONDecoder().decode(Self.self, from: Data(rawValue.utf8)) else { return nil }
+        self = decoded
+    }
+
+    public var rawValue: String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return String(decoding: (try? encoder.encode(self)) ?? Data(), as: UTF8.self)
+    }
+
+    enum CodingKeys: String, CodingKey { case position, lastID }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        position = try container.decode(Int.self, forKey: .position)
+        lastID = try container.decodeIfPresent(Int.self, forKey: .lastID)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(position, forKey: .position)
+        try container.encodeIfPresent(lastID, forKey: .lastID)
+    }
 }
 
 /// What the last answer's `X-Rate-Limit-*` headers said, for callers that throttle themselves.
@@ -98,15 +207,6 @@ public struct TeamtailorRateLimit: Sendable, Equatable {
         self.remaining = remaining
         self.resetAfter = resetAfter
     }
-}
-
-/// Activity codes the integration writes (`POST /v1/activities`, decided here; see docs/teamtailor-simulator.md).
-public struct TeamtailorActivityCode: RawRepresentable, Sendable, Hashable {
-    public let rawValue: String
-    public init(rawValue: String) { self.rawValue = rawValue }
-
-    public static let linkedInInMail = TeamtailorActivityCode(rawValue: "linkedin-inmail")
-    public static let linkedInContactShared = TeamtailorActivityCode(rawValue: "linkedin-contact-shared")
 }
 
 /// A candidate to create. Nil fields are left out of the request.

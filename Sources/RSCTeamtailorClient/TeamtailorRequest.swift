@@ -20,19 +20,12 @@ public struct TeamtailorRequest: Sendable, Equatable {
 public enum TeamtailorRequests {
     /// Teamtailor's dated API version, sent on every call.
     public static let apiVersion = "20240904"
-    /// The largest page Teamtailor serves.
+    /// The largest page Teamtailor serves (Teamtailor/docs, pagination: default 10, max 30).
     public static let pageSize = 30
-    /// Decided here: the public API documents `filter[email]` only; finding a candidate by LinkedIn profile
-    /// assumes this filter (see docs/teamtailor-simulator.md).
-    public static let linkedInURLFilter = "filter[linkedin-url]"
 
+    /// Teamtailor/docs `candidates/_list`: `filter[email]`, the only documented way to find a candidate.
     public static func findCandidates(email: String) -> TeamtailorRequest {
         get("/v1/candidates", query: [("filter[email]", email)], resource: "candidates", call: "GET /v1/candidates?filter[email]")
-    }
-
-    public static func findCandidates(linkedInURL: String) -> TeamtailorRequest {
-        get("/v1/candidates", query: [(linkedInURLFilter, linkedInURL)], resource: "candidates",
-            call: "GET /v1/candidates?\(linkedInURLFilter)")
     }
 
     public static func candidate(id: String) -> TeamtailorRequest {
@@ -62,9 +55,11 @@ public enum TeamtailorRequests {
               resource: "job-applications", call: "POST /v1/job-applications")
     }
 
-    public static func createNote(candidateID: String, userID: String, text: String) -> TeamtailorRequest {
+    /// Teamtailor/docs `notes/_create`: `note`, relationships `candidate` and `user`; `private-note` from the
+    /// note object's attributes.
+    public static func createNote(candidateID: String, userID: String, text: String, isPrivate: Bool = false) -> TeamtailorRequest {
         write(.POST, "/v1/notes",
-              document(type: "notes", attributes: ["note": .string(text)], relationships: [
+              document(type: "notes", attributes: ["note": .string(text), "private-note": .bool(isPrivate)], relationships: [
                   "candidate": link("candidates", candidateID), "user": link("users", userID),
               ]),
               resource: "notes", call: "POST /v1/notes")
@@ -79,30 +74,31 @@ public enum TeamtailorRequests {
         TeamtailorRequest(method: .DELETE, path: "/v1/notes/\(encode(id))", body: nil, resource: "notes", call: "DELETE /v1/notes/{id}")
     }
 
-    /// Decided here (an internal endpoint of the same API): an entry in the candidate's activity tab.
-    public static func createActivity(candidateID: String, code: TeamtailorActivityCode, data: String) -> TeamtailorRequest {
-        write(.POST, "/v1/activities",
-              document(type: "activities", attributes: ["code": .string(code.rawValue), "data": .string(data)],
-                       relationships: ["candidate": link("candidates", candidateID)]),
-              resource: "activities", call: "POST /v1/activities")
-    }
-
-    public static func activities(candidateID: String) -> TeamtailorRequest {
-        get("/v1/candidates/\(encode(candidateID))/activities", query: [("page[size]", String(pageSize))],
-            resource: "activities", call: "GET /v1/candidates/{id}/activities")
-    }
-
     public static func users() -> TeamtailorRequest {
-        get("/v1/users", query: [("page[size]", String(pageSize))], resource: "users", call: "GET /v1/users")
+        get("/v1/users", query: [("page[size]", String(pageSize)), ("sort", "id")], resource: "users", call: "GET /v1/users")
     }
 
-    /// The first page of a collection, 30 records, oldest id first; `updatedFrom` only where Teamtailor filters.
-    public static func firstPage(_ resource: TeamtailorResource, updatedFrom: Date?) -> TeamtailorRequest {
-        var query = [("page[size]", String(pageSize))]
+    /// Page `number` of a collection as the first sync reads it: up to 30 records, `sort=id` (a key that cannot
+    /// drift: ids only grow, so records created during the read land after it), the includes and filters the
+    /// resource needs (`TeamtailorResource.historyInclude`, `historyFilters`).
+    /// `updatedFrom` is sent only where Teamtailor documents the filter (`TeamtailorResource.filtersByUpdatedAt`).
+    public static func historyPage(
+        _ resource: TeamtailorResource, size: Int = pageSize, number: Int, updatedFrom: Date? = nil
+    ) -> TeamtailorRequest {
+        var query = [("page[size]", String(min(max(1, size), pageSize))), ("page[number]", String(max(1, number))), ("sort", "id")]
         if let updatedFrom, resource.filtersByUpdatedAt {
             query.append(("filter[updated-at][from]", RFC3339.format(updatedFrom)))
         }
+        if !resource.historyInclude.isEmpty { query.append(("include", resource.historyInclude.joined(separator: ","))) }
+        query += resource.historyFilters
+        query += resource.historyFieldsets
         return get("/v1/\(resource.rawValue)", query: query, resource: resource.rawValue, call: "GET /v1/\(resource.rawValue)")
+    }
+
+    /// Page `number` of the company's notes, newest first (`sort=-id`): where a note just written is.
+    public static func newestNotes(page number: Int) -> TeamtailorRequest {
+        get("/v1/notes", query: [("page[size]", String(pageSize)), ("page[number]", String(max(1, number))), ("sort", "-id")],
+            resource: "notes", call: "GET /v1/notes")
     }
 
     // MARK: - Building blocks

@@ -10,6 +10,8 @@ public enum SimulatedTeamtailorResource: String, CaseIterable, Sendable, Codable
     case notes
     case users
     case activities
+    case locations
+    case rejectReasons = "reject-reasons"
 
     /// The change topic's `data.type` and event prefix; users and activities publish no events.
     var changeEventNames: (type: String, prefix: String)? {
@@ -21,12 +23,9 @@ public enum SimulatedTeamtailorResource: String, CaseIterable, Sendable, Codable
         case .interviews: ("interviews", "interview")
         // The API calls a candidate's comments `notes`; the contract's topic calls them `comments`.
         case .notes: ("comments", "comment")
-        case .users, .activities: nil
+        case .users, .activities, .locations, .rejectReasons: nil
         }
     }
-
-    /// Resources whose list answers `filter[updated-at][from]`.
-    var filtersByUpdatedAt: Bool { self != .users }
 }
 
 /// A JSON:API to-one linkage: `{"data": {"type": …, "id": …}}`.
@@ -39,30 +38,35 @@ public struct SimulatedLink: Sendable, Hashable {
         self.id = id
     }
 
-    var json: JSONValue {
-        .object(["data": .object(["type": .string(resource.rawValue), "id": .string(String(id))])])
-    }
+    var json: JSONValue { .object(["data": identifier]) }
+
+    /// `{"type", "id"}`.
+    var identifier: JSONValue { .object(["type": .string(resource.rawValue), "id": .string(String(id))]) }
 }
 
-/// One stored Teamtailor record: attributes exactly as served (kebab-case, contract names) and to-one links.
+/// One stored Teamtailor record: the published attributes Teamtailor serves (kebab-case), to-one and to-many
+/// links, and a few facts Teamtailor holds but does not serve (see `APISchema`, which decides what is served).
 public struct SimulatedTeamtailorRecord: Sendable, Equatable {
     public let resource: SimulatedTeamtailorResource
     public let id: Int
     public var attributes: [String: JSONValue]
     /// nil values are links that exist but point nowhere (`{"data": null}`).
     public var relationships: [String: SimulatedLink?]
+    /// To-many links the store keeps (a job's `locations`).
+    public var toMany: [String: [SimulatedLink]] = [:]
 
     /// `updated-at` as a date, kept beside the text so `filter[updated-at][from]` never parses.
     public var updatedAt: Double
 
     public func link(_ name: String) -> SimulatedLink? { relationships[name] ?? nil }
 
-    /// The JSON:API resource object.
+    /// Everything stored, for the inspection API (not what `/v1` serves: see `APIRepresentation`).
     var json: JSONValue {
         .object([
             "id": .string(String(id)), "type": .string(resource.rawValue),
             "attributes": .object(attributes),
-            "relationships": .object(relationships.mapValues { $0?.json ?? .object(["data": .null]) }),
+            "relationships": .object(relationships.mapValues { $0?.json ?? .object(["data": .null]) }.merging(
+                toMany.mapValues { links in .object(["data": .array(links.map { $0.identifier })]) }) { first, _ in first }),
         ])
     }
 }

@@ -98,7 +98,7 @@ public final class TeamtailorSimulator: Service, Sendable {
         try await change(company) { store, _ throws(APIFailure) in ((), [try store.deleteCandidate(id)]) }
     }
 
-    /// e.g. `["status": "archived"]`.
+    /// e.g. `["status": "archived"]` (title, body, status, internal, remote-status, pinned).
     public func updateJob(company: String, id: Int, attributes: [String: JSONValue]) async throws {
         try await change(company) { store, now throws(APIFailure) in ((), [try store.updateJob(id, attributes, now: now)]) }
     }
@@ -127,10 +127,9 @@ public final class TeamtailorSimulator: Service, Sendable {
 
     public func rejectApplication(company: String, id: Int, reason: String) async throws {
         try await change(company) { store, now throws(APIFailure) in
-            let attributes: [String: JSONValue] = [
-                "rejected-at": .string(TimestampText.format(now)), "reject-reason": .string(reason),
-            ]
-            return ((), [try store.updateApplication(id, stage: nil, attributes, now: now)])
+            let reasonID = store.rejectReason(reason, now: now)
+            let attributes: [String: JSONValue] = ["rejected-at": .string(TimestampText.format(now))]
+            return ((), [try store.updateApplication(id, stage: nil, rejectReason: reasonID, attributes, now: now)])
         }
     }
 

@@ -66,6 +66,14 @@ extension TeamtailorSimulatorState {
         companies[companyID]?.record(resource, id)
     }
 
+    /// The record as the contract's entity state: what a change event for it would carry now.
+    public func contractState(_ resource: SimulatedTeamtailorResource, id: Int, company companyID: String)
+        -> (attributes: [String: JSONValue], relationships: [String: JSONValue])?
+    {
+        guard let store = companies[companyID], let record = store.record(resource, id) else { return nil }
+        return ContractState.of(record, in: store)
+    }
+
     public func candidateID(email: String, company companyID: String) -> Int? {
         companies[companyID]?.candidateID(email: email)
     }

@@ -60,7 +60,7 @@ public actor TeamtailorSimulatorState {
         }
         entry.companyID = companyID
         guard let version = call.apiVersion, configuration.acceptedAPIVersions.contains(version) else {
-            return (.failure(.invalidAPIVersion), [])
+            return (.failure(.invalidAPIVersion(current: configuration.currentAPIVersion)), [])
         }
         let reading = rateLimiter.admit(key: key, now: now)
         var response: OutgoingResponse
@@ -83,6 +83,9 @@ public actor TeamtailorSimulatorState {
                 response = .failure(error)
             }
         }
+        // Teamtailor/docs, versioning: "Successful API requests will have the used API version in the response
+        // header `X-Api-Version`".
+        if (200..<300).contains(response.status) { response.headers.append(("X-Api-Version", version)) }
         response.headers += [
             ("X-Rate-Limit-Limit", String(reading.limit)), ("X-Rate-Limit-Remaining", String(reading.remaining)),
             ("X-Rate-Limit-Reset", String(reading.resetSeconds)),

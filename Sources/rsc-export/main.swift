@@ -33,11 +33,14 @@ await WorkerRuntime.run(name: "rsc-export", defaultGroupID: "rsc-export", usesKa
         },
         logger: logger)
 
+    var onboardingSettings = Onboarding.Settings(
+        publicCallbackBaseURL: exportSettings.publicCallbackBaseURL,
+        partner: LinkedInApplication(clientID: exportSettings.partnerClientID, clientSecret: exportSettings.partnerClientSecret),
+        teamtailorAppURL: exportSettings.teamtailorAppURL)
+    // One deployment serves one Teamtailor region: activation checks the key on this region's host.
+    onboardingSettings.teamtailor = teamtailor
     let onboarding = Onboarding(
-        settings: .init(
-            publicCallbackBaseURL: exportSettings.publicCallbackBaseURL,
-            partner: LinkedInApplication(clientID: exportSettings.partnerClientID, clientSecret: exportSettings.partnerClientSecret),
-            teamtailorAppURL: exportSettings.teamtailorAppURL),
+        settings: onboardingSettings,
         postgres: context.postgres, companies: companies, directory: directory, linkedIn: linkedIn, logger: logger)
     let internalListener = Application(
         router: InternalRoutes(onboarding: onboarding, logger: logger).router(token: exportSettings.internalAPIToken),

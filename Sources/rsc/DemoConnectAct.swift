@@ -121,14 +121,19 @@ struct DemoConnectAct: Sendable {
         say("  in LinkedIn Recruiter: a public note, a private note, an InMail and its reply, and contact details Zoë shared")
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
-            if let detail = await stack.teamtailor.state.candidateDetail(id: candidateID, company: Self.company),
-               !detail.notes.isEmpty, detail.activities.count >= 3
-            {
-                let codes = Dictionary(grouping: detail.activities, by: { $0.attributes["code"]?.stringValue ?? "?" }).mapValues(\.count)
-                say("  in Teamtailor, candidate \(candidateID): \(detail.notes.count) note(s) (the private one stays in LinkedIn), activities "
-                    + codes.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
+            if let detail = await stack.teamtailor.state.candidateDetail(id: candidateID, company: Self.company) {
+                // Public LinkedIn notes become notes; InMails and differing contact details become private notes.
+                let privateNotes = detail.notes.filter { $0.attributes["private-note"] == .bool(true) }
+                let publicNotes = detail.notes.count - privateNotes.count
+                let inMails = privateNotes.filter { $0.attributes["note"]?.stringValue?.hasPrefix("LinkedIn InMail") == true }.count
+                guard publicNotes >= 1, privateNotes.count >= 3 else {
+                    try await Task.sleep(for: .milliseconds(250))
+                    continue
+                }
+                say("  in Teamtailor, candidate \(candidateID): \(publicNotes) note(s) (the private one stays in LinkedIn), "
+                    + "\(inMails) InMail(s) and \(privateNotes.count - inMails) shared-contact note(s) as private notes"
                     + "; phone \(detail.candidate.attributes["phone"]?.stringValue.map { _ in "filled (it was empty)" } ?? "still empty")"
-                    + "; the shared email differs from the one on file, so it is offered as an action")
+                    + "; the shared email differs from the one on file, so it is in the private note to use by hand")
                 return
             }
             try await Task.sleep(for: .milliseconds(250))

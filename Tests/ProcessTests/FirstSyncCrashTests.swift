@@ -11,7 +11,7 @@ import RSCTestSupport
 import Testing
 
 /// The first global sync at the size the connect issue names, through the real `rsc-outbound` process: a
-/// company with 20,000 candidates and 60,000 applications (with their stages, interviews and comments; jobs
+/// company with 20,000 candidates and 60,000 applications (with their stages and comments; jobs
 /// open and closed), `kill -9` midway, a restart, and meanwhile another company's live changes over Kafka.
 @Suite("the first global sync at full size survives kill -9")
 struct FirstSyncCrashTests {

@@ -89,10 +89,13 @@ struct InboundProcessTests {
     static func expectExactlyOnce(_ companies: [Company], notes: Int, teamtailor: TeamtailorSimulator) async throws {
         for company in companies {
             let detail = try #require(await teamtailor.state.candidateDetail(id: company.candidate, company: company.id))
-            let texts = detail.notes.compactMap { $0.attributes["note"]?.stringValue ?? $0.attributes["body"]?.stringValue }
+            // LinkedIn's public notes are notes; the InMail is a private note (docs/teamtailor-conformance.md).
+            let publicNotes = detail.notes.filter { $0.attributes["private-note"] != .bool(true) }
+            let texts = publicNotes.compactMap { $0.attributes["note"]?.stringValue }
             #expect(texts.count == notes, "company \(company.id): \(texts.count) notes")
             #expect(Set(texts) == Set((1...notes).map { "Note \($0) for \(company.id)" }), "company \(company.id): each note once")
-            #expect(detail.activities.filter { $0.attributes["code"]?.stringValue == "linkedin-inmail" }.count == 1)
+            let inMails = detail.notes.filter { $0.attributes["private-note"] == .bool(true) }
+            #expect(inMails.filter { $0.attributes["note"]?.stringValue?.hasPrefix("LinkedIn InMail") == true }.count == 1)
         }
     }
 

@@ -260,4 +260,16 @@ struct RFC3339Tests {
         #expect(text == "2026-11-27T10:15:02.125Z")
         #expect(try abs(#require(RFC3339.parse(text)).timeIntervalSince(date)) < 0.001)
     }
+
+    @Test("Teamtailor's offsets parse to the same instant as UTC, with or without a fraction")
+    func offsets() throws {
+        // Teamtailor/docs, candidates object: "created-at": "2017-01-18T21:04:56.178+01:00".
+        let utc = try #require(RFC3339.parse("2017-01-18T20:04:56.178Z"))
+        #expect(RFC3339.parse("2017-01-18T21:04:56.178+01:00") == utc)
+        #expect(RFC3339.parse("2017-01-18T15:04:56.178-05:00") == utc)
+        #expect(RFC3339.parse("2017-01-18T21:04:56+01:00") == Date(timeIntervalSince1970: utc.timeIntervalSince1970.rounded(.down)))
+        for bad in ["2017-01-18", "2017-01-18T21:04:56", "2017-01-18T21:04:56.+01:00", "2017-13-18T21:04:56Z", "2017-01-18T21:04:56+0100"] {
+            #expect(RFC3339.parse(bad) == nil, "\(bad)")
+        }
+    }
 }

@@ -24,6 +24,19 @@ struct ConnectFlowTests {
         }
     }
 
+    @Test("a key this deployment's Teamtailor region refuses (another region's) stops the activation before anything is provisioned")
+    func otherRegionKeyRefused() async throws {
+        try await ConnectHarness.run { harness in
+            let refused = try await harness.activate(key: "key-of-the-na-region")
+            #expect(refused.status == 422)
+            #expect(refused.errorCode == "teamtailor_key_refused")
+            #expect(String(decoding: refused.body, as: UTF8.self).contains("127.0.0.1"), "the message names this deployment's host")
+            #expect(await harness.linkedIn.state.childApplicationCount(uniqueForeignId: ConnectHarness.companyID) == 0)
+            #expect(try await harness.count("SELECT count(*)::int FROM companies") == 0)
+            #expect(try await harness.activate().status == 200, "the company's own region's key is accepted")
+        }
+    }
+
     @Test("an activation stores the secret from the create at once; repeating it reuses it, sets the JS SDK domain again, and leaves one child application")
     func activationIsIdempotent() async throws {
         try await ConnectHarness.run { harness in
@@ -179,7 +192,8 @@ struct ConnectFlowTests {
             #expect(await harness.linkedIn.state.requestLog().filter { $0.path.hasPrefix("/v2/atsIntegrations") && $0.method == "GET" }.count == calls + 1)
             let firstSync = try #require(answer.json["firstSync"] as? [String: Any])
             #expect(firstSync["state"] as? String == "reading")
-            #expect((firstSync["resources"] as? [[String: Any]])?.count == 7)
+            // users, jobs, stages, candidates, applications, notes: Teamtailor publishes no interviews endpoint.
+            #expect((firstSync["resources"] as? [[String: Any]])?.count == 6)
         }
     }
 
@@ -215,7 +229,7 @@ struct ConnectFlowTests {
             let waiting = Dictionary(uniqueKeysWithValues: (firstSync["resources"] as? [[String: Any]] ?? []).map {
                 ($0["resource"] as? String ?? "", $0["waitingToSend"] as? Int ?? -1)
             })
-            #expect(waiting == ["users": 0, "jobs": 0, "stages": 0, "candidates": 3, "job-applications": 6, "interviews": 0, "notes": 1])
+            #expect(waiting == ["users": 0, "jobs": 0, "stages": 0, "candidates": 3, "job-applications": 6, "notes": 1])
             // 10 records at 120 a minute: five seconds after the service's (the harness's) clock; the answer
             // carries whole seconds.
             let finish = try #require((firstSync["estimatedFinishAt"] as? String).flatMap { try? Date($0, strategy: .iso8601) })

@@ -67,11 +67,13 @@ struct ConnectHarness: Sendable {
                 let linkedInClient = LinkedInClient(apiURL: endpoints.api, oauthURL: endpoints.oauth, http: .shared, logger: logger)
                 let teamtailorClient = TeamtailorClient(baseURL: teamtailorURL, http: .shared, logger: logger)
                 let publicPort = try FreePort.loopback(), internalPort = try FreePort.loopback()
+                var onboardingSettings = Onboarding.Settings(
+                    publicCallbackBaseURL: URL(string: "http://127.0.0.1:\(publicPort)")!,
+                    partner: LinkedInApplication(clientID: "rsc-partner", clientSecret: "rsc-partner-secret"),
+                    teamtailorAppURL: URL(string: ConnectHarness.teamtailorAppURL)!)
+                onboardingSettings.teamtailor = teamtailorClient
                 let onboarding = Onboarding(
-                    settings: .init(
-                        publicCallbackBaseURL: URL(string: "http://127.0.0.1:\(publicPort)")!,
-                        partner: LinkedInApplication(clientID: "rsc-partner", clientSecret: "rsc-partner-secret"),
-                        teamtailorAppURL: URL(string: ConnectHarness.teamtailorAppURL)!),
+                    settings: onboardingSettings,
                     postgres: postgres, companies: companies, directory: directory, linkedIn: linkedInClient, logger: logger,
                     now: { clock.now() })
                 let publicRouter = Router(context: BasicRequestContext.self)
@@ -135,9 +137,9 @@ struct ConnectHarness: Sendable {
 
     static var admin: [String: Any] { ["id": "u-1", "role": "admin"] }
 
-    func activate(role: String = "admin") async throws -> Answer {
+    func activate(role: String = "admin", key: String = teamtailorKey) async throws -> Answer {
         try await call(.POST, "/companies/\(Self.companyID)/rsc/activate", [
-            "actingUser": ["id": "u-1", "role": role], "teamtailorApiKey": Self.teamtailorKey, "companyName": "Åkerlund & Co",
+            "actingUser": ["id": "u-1", "role": role], "teamtailorApiKey": key, "companyName": "Åkerlund & Co",
         ])
     }
 

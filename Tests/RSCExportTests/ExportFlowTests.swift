@@ -134,11 +134,13 @@ struct ExportFlowTests {
             let candidate = try #require(candidates.first)
             #expect(candidate.attributes["sourced"]?.boolValue == true)
             #expect(candidate.attributes["email"]?.stringValue == nil)
+            #expect(candidate.attributes["linkedin-url"]?.stringValue?.hasPrefix("https://www.linkedin.com/in/") == true)
             let outcome = try await harness.postgres.query(
                 "SELECT outcome->>'notMatchedReason' FROM linkedin_notifications WHERE type = 'EXPORT_CANDIDATE_PROFILE'",
                 logger: harness.logger).decode(String?.self).reduce(into: [String?]()) { $0.append($1) }
             #expect(outcome.first??.contains("no email") == true)
-            // A second export of the same member (still no email) finds the candidate by its LinkedIn URL.
+            // A second export of the same member (still no email) finds the candidate through the stored member link
+            // (Teamtailor publishes no filter by LinkedIn URL), not by creating another.
             _ = try await harness.linkedIn.state.exportCandidate(
                 organization: ConnectHarness.organization, seat: try await Self.seat(harness), profile: Self.profile(email: nil))
             try await harness.processAll()

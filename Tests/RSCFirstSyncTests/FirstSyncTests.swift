@@ -12,6 +12,7 @@ import RSCStore
 import RSCTeamtailorClient
 import RSCTeamtailorSimulator
 import RSCTestSupport
+import Synchronization
 import Testing
 
 /// The first global sync over real PostgreSQL, the Teamtailor simulator (the history) and the LinkedIn
@@ -27,6 +28,7 @@ struct FirstSyncTests {
         let postgres: PostgresClient
         let linkedIn: LinkedInSimulator
         let teamtailor: TeamtailorSimulator
+        let teamtailorURL: URL
         let runner: FirstSyncRunner
         let sender: LinkedInSender
         let states: EntityStateStore
@@ -55,7 +57,7 @@ struct FirstSyncTests {
 
     static func run(
         seed: TeamtailorSeed, runnerSettings: FirstSyncRunner.Settings = .init(), storedKey: String = teamtailorKey,
-        _ body: @Sendable (Harness) async throws -> Void
+        changes: ChangeBox? = nil, _ body: @Sendable (Harness) async throws -> Void
     ) async throws {
         var simulatorConfiguration = LinkedInSimulatorConfiguration()
         simulatorConfiguration.recordsPerWindow = quota.recordsPerWindow
@@ -64,7 +66,7 @@ struct FirstSyncTests {
         let secrets = try SecretBox(currentKeyBase64: SecretBox.generateKeyBase64())
         try await TestLinkedIn.withSimulator(simulatorConfiguration) { linkedIn, endpoints async throws in
             try await TestPostgres.withMigratedDatabase { postgres, _ async throws in
-                let teamtailor = TeamtailorSimulator(configuration: .init(), logger: logger)
+                let teamtailor = TeamtailorSimulator(configuration: .init(), logger: logger, changeSink: changes.map { box in { @Sendable event in box.add(event) } })
                 let teamtailorURL = try await teamtailor.start()
                 defer { Task { await teamtailor.stop() } }
                 try await teamtailor.state.seedCompany(id: history, apiKey: teamtailorKey, seed)
@@ -83,7 +85,7 @@ struct FirstSyncTests {
                 senderSettings.quota = quota
                 senderSettings.backoff = .init(initial: .milliseconds(100), maximum: .seconds(2))
                 try await body(Harness(
-                    postgres: postgres, linkedIn: linkedIn, teamtailor: teamtailor,
+                    postgres: postgres, linkedIn: linkedIn, teamtailor: teamtailor, teamtailorURL: teamtailorURL,
                     runner: FirstSyncRunner(
                         postgres: postgres, companies: companies,
                         teamtailor: TeamtailorClient(baseURL: teamtailorURL, http: .shared, logger: logger),
@@ -183,11 +185,59 @@ struct FirstSyncTests {
     func refusedKeyIsReported() async throws {
         try await Self.run(seed: TeamtailorSeed(seed: 3, users: 2, jobs: 2, candidates: 10, applications: 10), storedKey: "revoked-key") { harness async throws in
             #expect(try await harness.runner.readOneCompany())
-            #expect(try await harness.count("SELECT count(*)::int FROM first_sync_progress WHERE company_id = '1842' AND state = 'failed'") == 7)
+            #expect(try await harness.count("SELECT count(*)::int FROM first_sync_progress WHERE company_id = '1842' AND state = 'failed'") == 6)
             #expect(try await harness.count(
                 "SELECT count(*)::int FROM company_errors WHERE company_id = '1842' AND source = 'first_sync' AND cause = 'teamtailor_access_lost'") == 1)
             #expect(try await harness.runner.readOneCompany() == false, "a failed history is not claimed again until resynced")
             #expect(try await harness.count("SELECT count(*)::int FROM entity_states") == 0)
         }
     }
+
+    @Test("notes deleted and created while the history is read: no note is skipped, and the counts still reconcile")
+    func movingCollection() async throws {
+        let changes = ChangeBox()
+        try await Self.run(
+            seed: TeamtailorSeed(seed: 9, users: 3, jobs: 10, candidates: 600, applications: 900, notes: 900), changes: changes
+        ) { harness in
+            // Slow pages, so the changes land between two page reads of the notes.
+            await harness.teamtailor.state.setFaults(TeamtailorFaultConfiguration(latency: .milliseconds(40)))
+            let client = TeamtailorClient(baseURL: harness.teamtailorURL, http: .shared, logger: harness.logger)
+            let key = TeamtailorCredentials(apiKey: Self.teamtailorKey)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await harness.sender.run() }
+                group.addTask { try await harness.runner.run() }
+                defer { group.cancelAll() }
+                let deadline = ContinuousClock.now + .seconds(300)
+                while try await harness.count(
+                    "SELECT coalesce(max(read_count), 0)::int FROM first_sync_progress WHERE company_id = '1842' AND resource = 'notes'") < 90 {
+                    guard ContinuousClock.now < deadline else { Issue.record("the notes were never read"); return }
+                    try await Task.sleep(for: .milliseconds(5))
+                }
+                // Four notes already read go (every later note moves four places back), two new ones come (at the end).
+                for id in [3, 20, 50, 70] { try await client.deleteNote(id: String(id), credentials: key) }
+                for candidate in [5, 6] {
+                    try await harness.teamtailor.addComment(company: Self.history, candidate: candidate, user: 1, text: "Added during the read")
+                }
+                #expect(try await harness.count(
+                    "SELECT count(*)::int FROM first_sync_progress WHERE company_id = '1842' AND resource = 'notes' AND state = 'reading'") == 1,
+                    "the changes came while the notes were being read")
+                // Their change events, as the outbound worker would have consumed them.
+                _ = try await harness.states.apply(changes.take(), priority: 0)
+                try await harness.waitUntilFinished()
+            }
+            try await Self.expectReconciled(harness)
+            let notes = Set(await harness.teamtailor.state.records(.notes, company: Self.history).map { String($0.id) })
+            let stored = Set(try await harness.postgres.query(
+                "SELECT entity_id FROM entity_states WHERE company_id = '1842' AND entity_type = 'comments' AND NOT deleted",
+                logger: harness.logger).decode(String.self).reduce(into: [String]()) { $0.append($1) })
+            #expect(notes == stored, "missing: \(notes.subtracting(stored).sorted()), extra: \(stored.subtracting(notes).sorted())")
+        }
+    }
+}
+
+/// Change events the simulator published, for a test to apply as the outbound worker would.
+final class ChangeBox: Sendable {
+    private let events = Mutex<[ChangeEvent]>([])
+    func add(_ event: ChangeEvent) { events.withLock { $0.append(event) } }
+    func take() -> [ChangeEvent] { events.withLock { let all = $0; $0 = []; return all } }
 }

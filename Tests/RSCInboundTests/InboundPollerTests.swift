@@ -72,16 +72,16 @@ struct InboundPollerTests {
 
             try await h.pollNextWindow(poller)
             // beforeDate is inclusive: the note is in the window that ends on it; timeRange.end is exclusive: the InMail is not.
-            #expect(try await h.detail(company, candidate: candidate).notes.count == 1)
-            #expect(try await h.detail(company, candidate: candidate).activities.isEmpty)
+            #expect(try await h.detail(company, candidate: candidate).publicNotes.count == 1)
+            #expect(try await h.detail(company, candidate: candidate).privateNotes.isEmpty)
 
             try await h.pollNextWindow(poller)
             try await h.pollNextWindow(poller)
-            // cutoffDate is exclusive: the next window does not read the note again; timeRange.start is inclusive: the InMail arrives.
-            #expect(try await h.detail(company, candidate: candidate).notes.count == 1)
-            #expect(try await h.detail(company, candidate: candidate).activities.count == 1)
-            #expect(await h.calls(company, "POST", "/v1/notes") == 1)
-            #expect(await h.calls(company, "POST", "/v1/activities") == 1)
+            // cutoffDate is exclusive: the next window does not read the note again; timeRange.start is inclusive: the InMail
+            // arrives (as a private note).
+            #expect(try await h.detail(company, candidate: candidate).publicNotes.count == 1)
+            #expect(try await h.detail(company, candidate: candidate).privateNotes.count == 1)
+            #expect(await h.calls(company, "POST", "/v1/notes") == 2)
             #expect(try await h.count("SELECT count(*)::int FROM inbound_items") == 2)
         }
     }
@@ -106,24 +106,24 @@ struct InboundPollerTests {
             let poller = h.poller()
             try await h.linkedIn.state.addInMail(seat: company.seat, member: Self.member, subject: "Opportunity", body: "Hi Ada", at: h.clock.now())
             try await h.pollNextWindow(poller)
-            var activities = try await h.detail(company, candidate: candidate).activities
-            #expect(activities.count == 1)
-            #expect(activities.first?.attributes["code"]?.stringValue == "linkedin-inmail")
-            let data = try JSONValue.parse(Array((activities.first?.attributes["data"]?.stringValue ?? "").utf8))
-            #expect(data["subject"]?.stringValue == "Opportunity")
-            #expect(data["body"]?.stringValue == "Hi Ada")
-            #expect(data["direction"]?.stringValue == "sent")
+            // A private note on the candidate (a published resource; never sent back to LinkedIn).
+            var inMails = try await h.detail(company, candidate: candidate).privateNotes
+            #expect(inMails.count == 1)
+            let text = inMails.first?.attributes["note"]?.stringValue ?? ""
+            #expect(text.hasPrefix("LinkedIn InMail sent"))
+            #expect(text.contains("Subject: Opportunity\nHi Ada"))
+            #expect(try await h.detail(company, candidate: candidate).activities.isEmpty)
 
             // Forget the cursors: the same InMail is read again, and recognised by its id.
             try await h.postgres.query("DELETE FROM inbound_cursors", logger: h.logger)
             try await h.pollNextWindow(poller)
-            activities = try await h.detail(company, candidate: candidate).activities
-            #expect(activities.count == 1)
-            #expect(await h.calls(company, "POST", "/v1/activities") == 1)
+            inMails = try await h.detail(company, candidate: candidate).privateNotes
+            #expect(inMails.count == 1)
+            #expect(await h.calls(company, "POST", "/v1/notes") == 1)
         }
     }
 
-    @Test("a stub fills an empty email and phone, and otherwise becomes a contact-shared activity")
+    @Test("a stub fills an empty email and phone, and otherwise becomes a private note with the shared details")
     func stubs() async throws {
         try await InboundHarness.run { h in
             let company = try await h.addCompany(1)
@@ -136,16 +136,14 @@ struct InboundPollerTests {
             let emptyDetail = try await h.detail(company, candidate: empty)
             #expect(emptyDetail.candidate.attributes["email"]?.stringValue == "ada@example.com")
             #expect(emptyDetail.candidate.attributes["phone"]?.stringValue == "+46 70 000 00 01")
-            #expect(emptyDetail.activities.isEmpty)
+            #expect(emptyDetail.notes.isEmpty)
 
             let filledDetail = try await h.detail(company, candidate: filled)
             #expect(filledDetail.candidate.attributes["email"]?.stringValue == "old@example.com")
-            #expect(filledDetail.activities.count == 1)
-            #expect(filledDetail.activities.first?.attributes["code"]?.stringValue == "linkedin-contact-shared")
-            let data = try JSONValue.parse(Array((filledDetail.activities.first?.attributes["data"]?.stringValue ?? "").utf8))
-            #expect(data["email"]?.stringValue == "new@example.com")
-            guard case .array(let actions)? = data["actions"] else { Issue.record("no actions"); return }
-            #expect(actions.first?["value"]?.stringValue == "new@example.com")
+            #expect(filledDetail.privateNotes.count == 1)
+            let text = filledDetail.privateNotes.first?.attributes["note"]?.stringValue ?? ""
+            #expect(text.hasPrefix("LinkedIn contact details shared"))
+            #expect(text.contains("Email: new@example.com"))
         }
     }
 
@@ -162,8 +160,8 @@ struct InboundPollerTests {
             let candidate = try await h.addCandidate(company, member: Self.member)
             try await h.pollNextWindow(poller)
             let detail = try await h.detail(company, candidate: candidate)
-            #expect(detail.notes.map { $0.attributes["note"]?.stringValue } == ["Met at a meetup"])
-            #expect(detail.activities.count == 1)
+            #expect(detail.publicNotes.map { $0.attributes["note"]?.stringValue } == ["Met at a meetup"])
+            #expect(detail.privateNotes.count == 1)
             #expect(try await h.count("SELECT count(*)::int FROM inbound_items WHERE state = 'written' AND payload IS NULL") == 2)
         }
     }
@@ -195,8 +193,8 @@ struct InboundPollerTests {
             while try await survivor.pollDue() > 0 {}
 
             let detail = try await h.detail(company, candidate: candidate)
-            #expect(detail.notes.compactMap { $0.attributes["note"]?.stringValue }.sorted() == ["Note 1", "Note 2", "Note 3"])
-            #expect(detail.activities.count == 3)
+            #expect(detail.publicNotes.compactMap { $0.attributes["note"]?.stringValue }.sorted() == ["Note 1", "Note 2", "Note 3"])
+            #expect(detail.privateNotes.count == 3)
             #expect(try await h.count("SELECT count(*)::int FROM inbound_items WHERE state = 'written'") == 6)
         }
     }
@@ -216,8 +214,8 @@ struct InboundPollerTests {
             try await h.pollNextWindow(h.poller())
 
             let detail = try await h.detail(company, candidate: candidate)
-            #expect(detail.notes.count == 5)
-            #expect(detail.activities.count == 5)
+            #expect(detail.publicNotes.count == 5)
+            #expect(detail.privateNotes.count == 5)
             #expect(await h.linkedIn.state.throttledCount(clientID: company.clientID) >= 3)
             #expect(await h.linkedIn.state.injectedServerErrorCount() > 0)
             #expect(await h.teamtailor.state.injectedServerErrorCount() > 0)
@@ -270,4 +268,11 @@ struct InboundPollerTests {
             #expect(try await h.count("SELECT count(*)::int FROM inbound_schedule WHERE last_outcome <> 'success'") == 0)
         }
     }
+}
+
+extension SimulatedCandidateDetail {
+    /// LinkedIn's public notes, as written to Teamtailor.
+    var publicNotes: [SimulatedTeamtailorRecord] { notes.filter { $0.attributes["private-note"] != .bool(true) } }
+    /// InMails and shared contact details: private notes.
+    var privateNotes: [SimulatedTeamtailorRecord] { notes.filter { $0.attributes["private-note"] == .bool(true) } }
 }

@@ -72,24 +72,106 @@ struct ChangeEventTests {
         }
     }
 
-    @Test("records served by the API carry the contract's attribute names, so a first sync reads what events carry")
-    func apiMatchesContract() async throws {
+    @Test("the API serves published attributes in its own names, with offsets; events carry the contract's, in UTC")
+    func apiIsNotTheContract() async throws {
         try await withHarness { h in
-            let expected: [(TeamtailorResource, Set<String>)] = [
-                (.jobs, ["title", "body", "status", "internal", "remote-status", "apply-url", "created-at", "updated-at", "location", "recruiter"]),
-                (.candidates, ["first-name", "last-name", "email", "phone", "linkedin-url", "linkedin-uid", "sourced", "unsubscribed", "tags", "created-at", "updated-at"]),
-                (.jobApplications, ["created-at", "updated-at", "changed-stage-at", "rejected-at", "reject-reason", "sourced", "referring-site"]),
-                (.stages, ["name", "stage-type", "row-order"]),
-                (.interviews, ["created-at", "updated-at", "note", "scores", "recommendation", "interviewer"]),
-                (.notes, ["body", "private", "created-at", "updated-at", "author"]),
-            ]
-            for (resource, names) in expected {
-                let page = try await h.client.page(resource, from: nil, credentials: Harness.key)
-                let record = try #require(page.records.first, "\(resource)")
-                #expect(names.isSubset(of: Set(record.attributes.keys)), "\(resource): \(record.attributes.keys.sorted())")
+            let job = try await h.raw(.GET, "/v1/jobs/1", headers: Harness.apiHeaders())
+            let attributes = try #require(job.json?["data"]?["attributes"])
+            for unpublished in ["location", "recruiter", "apply-url"] { #expect(attributes[unpublished] == nil, "\(unpublished)") }
+            #expect(job.json?["data"]?["links"]?["careersite-job-apply-url"]?.stringValue?.hasSuffix("/applications/new") == true)
+            #expect(attributes["created-at"]?.stringValue?.hasSuffix("+01:00") == true)
+            let note = try await h.raw(.GET, "/v1/notes/1", headers: Harness.apiHeaders())
+            let noteAttributes = try #require(note.json?["data"]?["attributes"])
+            for unpublished in ["body", "private", "author"] { #expect(noteAttributes[unpublished] == nil, "\(unpublished)") }
+            #expect(noteAttributes["note"]?.stringValue != nil && noteAttributes["private-note"]?.boolValue != nil)
+            let stage = try await h.raw(.GET, "/v1/stages/1", headers: Harness.apiHeaders())
+            #expect(stage.json?["data"]?["attributes"]?["legacy-stage-type-name"] == .string("Inbox"))
+            #expect(stage.json?["data"]?["relationships"]?["stage-type"]?["links"] != nil)
+            let application = try await h.raw(.GET, "/v1/job-applications/1", headers: Harness.apiHeaders())
+            #expect(application.json?["data"]?["attributes"]?["reject-reason"] == nil)
+
+            try await h.simulator.updateJob(company: Harness.company, id: 1, attributes: ["title": .string("Renamed")])
+            let event = try #require(h.events.all.last)
+            #expect(event.data.attributes["created-at"]?.stringValue?.hasSuffix("Z") == true)
+            #expect(event.data.attributes["apply-url"]?.stringValue?.hasSuffix("/jobs/1-renamed/applications/new") == true)
+            #expect(event.data.attributes["location"]?["country-code"]?.stringValue?.count == 2)
+            #expect(event.data.attributes["recruiter"]?["email"]?.stringValue?.contains("@") == true)
+        }
+    }
+
+    @Test("relationships carry linkage only when included, and the included records come in the compound document")
+    func linkageOnlyWhenIncluded() async throws {
+        try await withHarness { h in
+            let plain = try await h.raw(.GET, "/v1/job-applications", headers: Harness.apiHeaders())
+            let first = try #require(plain.json?["data"]?[0])
+            for name in ["candidate", "job", "stage", "reject-reason"] {
+                #expect(first["relationships"]?[name]?["links"]?["related"] != nil, "\(name)")
+                #expect(first["relationships"]?[name]?["data"] == nil, "\(name)")
             }
-            let application = try #require(try await h.client.page(.jobApplications, from: nil, credentials: Harness.key).records.first)
-            #expect(application.relatedID("candidate") != nil && application.relatedID("job") != nil && application.relatedID("stage") != nil)
+            #expect(plain.json?["included"] == nil)
+
+            let included = try await h.raw(.GET, "/v1/job-applications?include=candidate%2Cjob", headers: Harness.apiHeaders())
+            guard case .array(let data)? = included.json?["data"], case .array(let extra)? = included.json?["included"] else {
+                Issue.record("no compound document"); return
+            }
+            for application in data {
+                #expect(application["relationships"]?["stage"]?["data"] == nil)
+                let candidate = try #require(application["relationships"]?["candidate"]?["data"]?["id"]?.stringValue)
+                let job = try #require(application["relationships"]?["job"]?["data"]?["id"]?.stringValue)
+                #expect(extra.contains { $0["type"] == .string("candidates") && $0["id"] == .string(candidate) })
+                #expect(extra.contains { $0["type"] == .string("jobs") && $0["id"] == .string(job) })
+            }
+            let keys = extra.map { "\($0["type"]?.stringValue ?? "")/\($0["id"]?.stringValue ?? "")" }
+            #expect(Set(keys).count == keys.count, "each included record once")
+
+            // Sparse fieldsets (JSON:API): an included candidate with only the named field and no relationships.
+            let sparse = try await h.raw(
+                .GET, "/v1/job-applications?include=candidate&fields%5Bcandidates%5D=created-at", headers: Harness.apiHeaders())
+            let candidate = try #require(sparse.json?["included"]?[0])
+            guard case .object(let attributes)? = candidate["attributes"] else { Issue.record("no attributes"); return }
+            #expect(Set(attributes.keys) == ["created-at"])
+            #expect(candidate["relationships"] == nil)
+            #expect(sparse.json?["data"]?[0]?["attributes"]?["sourced"] != nil, "the primary records stay whole")
+
+            // The client reads the same from a history page (which includes what the first sync needs).
+            let page = try await h.client.historyPage(.jobApplications, after: nil, credentials: Harness.key)
+            let record = try #require(page.records.first)
+            #expect(record.relatedID("candidate") != nil)
+            #expect(page.includedRecord(type: "candidates", id: record.relatedID("candidate")!) != nil)
+        }
+    }
+
+    @Test("the jobs list shows published, public jobs unless filter[status] and filter[feed] ask for more")
+    func jobsListDefaults() async throws {
+        try await withHarness(seed: TeamtailorSeed(seed: 21, users: 3, jobs: 60, candidates: 5, applications: 5)) { h in
+            let jobs = await h.state.records(.jobs, company: Harness.company)
+            let openPublic = jobs.filter { $0.attributes["status"] == .string("open") && $0.attributes["internal"] != .bool(true) }
+            #expect(openPublic.count < jobs.count, "the seed has other jobs too")
+            func ids(_ query: String) async throws -> Set<String> {
+                var found: Set<String> = []
+                var number = 1
+                while true {
+                    let reply = try await h.raw(.GET, "/v1/jobs?page%5Bsize%5D=30&page%5Bnumber%5D=\(number)\(query)", headers: Harness.apiHeaders())
+                    guard case .array(let data)? = reply.json?["data"] else { return found }
+                    found.formUnion(data.compactMap { $0["id"]?.stringValue })
+                    if reply.json?["links"]?["next"] == nil { return found }
+                    number += 1
+                }
+            }
+            #expect(try await ids("") == Set(openPublic.map { String($0.id) }))
+            #expect(try await ids("&filter%5Bstatus%5D=all&filter%5Bfeed%5D=public%2Cinternal") == Set(jobs.map { String($0.id) }))
+            let archived = jobs.filter { $0.attributes["status"] == .string("archived") && $0.attributes["internal"] != .bool(true) }
+            #expect(try await ids("&filter%5Bstatus%5D=archived") == Set(archived.map { String($0.id) }))
+
+            // The first sync asks for every status and feed.
+            var read: Set<String> = []
+            var cursor: HistoryCursor?
+            repeat {
+                let page = try await h.client.historyPage(.jobs, after: cursor, credentials: Harness.key)
+                read.formUnion(page.records.map(\.id))
+                cursor = page.history
+            } while cursor != nil
+            #expect(read == Set(jobs.map { String($0.id) }))
         }
     }
 }

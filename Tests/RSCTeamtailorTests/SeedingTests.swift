@@ -22,7 +22,7 @@ struct SeedingTests {
             let byJob = Dictionary(grouping: stages) { $0.link("job")!.id }
             #expect(byJob.count == 40)
             #expect(byJob.values.allSatisfy { stages in
-                let types = stages.compactMap { $0.attributes["stage-type"]?.stringValue }
+                let types = stages.compactMap { $0.attributes["legacy-stage-type-name"]?.stringValue }
                 return types.contains("Inbox") && types.contains("Hired")
             })
             let jobs = await h.state.records(.jobs, company: Harness.company)
@@ -34,9 +34,12 @@ struct SeedingTests {
             let emails = candidates.compactMap { $0.attributes["email"]?.stringValue }
             #expect(Set(emails).count == emails.count)
             let applications = await h.state.records(.jobApplications, company: Harness.company)
-            #expect(applications.contains { $0.attributes["reject-reason"]?.stringValue != nil && $0.attributes["rejected-at"] != .null })
+            #expect(applications.contains { $0.link("reject-reason") != nil && $0.attributes["rejected-at"] != .null })
+            #expect(counts[.rejectReasons] == 5)
+            #expect(counts[.locations] == 8)
+            #expect(jobs.allSatisfy { $0.toMany["locations"]?.count == 1 && $0.link("user") != nil })
             let notes = await h.state.records(.notes, company: Harness.company)
-            #expect(notes.contains { $0.attributes["private"] == .bool(true) })
+            #expect(notes.contains { $0.attributes["private-note"] == .bool(true) })
             let interviews = await h.state.records(.interviews, company: Harness.company)
             #expect(interviews.allSatisfy { if case .array(let scores)? = $0.attributes["scores"] { !scores.isEmpty } else { false } })
             // Timestamps spread over two years and more before "now".
@@ -67,7 +70,7 @@ struct SeedingTests {
             let third = await snapshot()
             #expect(first == second)
             #expect(first.reduce(0) { $0 + $1.count } > 0)
-            for (index, resource) in resources.enumerated() where ![.users, .activities].contains(resource) {
+            for (index, resource) in resources.enumerated() where ![.users, .activities, .locations, .rejectReasons].contains(resource) {
                 #expect(first[index] != third[index], "\(resource)")
             }
         }

@@ -4,7 +4,7 @@ import RSCTeamtailorClient
 import RSCTeamtailorSimulator
 import Testing
 
-@Suite("Writes: candidates, applications, notes, activities")
+@Suite("Writes: candidates, applications, notes")
 struct WriteTests {
     @Test("a taken email is 422 with its pointer; with merge the existing candidate takes the new values")
     func createAndMerge() async throws {
@@ -25,6 +25,8 @@ struct WriteTests {
                 TeamtailorNewCandidate(email: "asa@example.com", linkedInURL: "https://www.linkedin.com/in/asa", sourced: true, merge: true),
                 credentials: Harness.key)
             #expect(merged.id == first.id)
+            // `merge` is write only (Teamtailor/docs candidates): taken, never served.
+            #expect(merged.attributes["merge"] == nil)
             #expect(merged.attributes["first-name"] == .string("Åsa"))
             #expect(merged.attributes["linkedin-url"] == .string("https://www.linkedin.com/in/asa"))
             #expect(await h.state.recordCounts(company: Harness.company)[.candidates] == 1)
@@ -72,11 +74,15 @@ struct WriteTests {
         try await withHarness { h in
             let candidate = try await h.client.createCandidate(TeamtailorNewCandidate(email: "new@example.com"), credentials: Harness.key)
             let application = try await h.client.createJobApplication(candidateID: candidate.id, jobID: "1", sourced: true, credentials: Harness.key)
-            #expect(application.relatedID("candidate") == candidate.id)
-            #expect(application.relatedID("job") == "1")
-            let stage = try #require(application.relatedID("stage").flatMap(Int.init))
+            // The answer links its relationships but gives no linkage: nothing was included.
+            #expect(application.relatedID("candidate") == nil)
+            #expect(application.relationships["candidate"]?["links"]?["related"]?.stringValue?.hasSuffix("/v1/job-applications/\(application.id)/candidate") == true)
+            let stored = try #require(await h.state.record(.jobApplications, id: Int(application.id)!, company: Harness.company))
+            #expect(stored.link("candidate")?.id == Int(candidate.id))
+            #expect(stored.link("job")?.id == 1)
+            let stage = try #require(stored.link("stage")?.id)
             let stageRecord = await h.state.record(.stages, id: stage, company: Harness.company)
-            #expect(stageRecord?.attributes["stage-type"] == .string("Inbox"))
+            #expect(stageRecord?.attributes["legacy-stage-type-name"] == .string("Inbox"))
             #expect(stageRecord?.link("job")?.id == 1)
 
             let unknownJob = await #expect(throws: TeamtailorError.self) {
@@ -98,11 +104,13 @@ struct WriteTests {
             let user = try #require(users.first)
             let note = try await h.client.createNote(candidateID: "3", userID: user.id, text: "Spoke on InMail", credentials: Harness.key)
             #expect(note.attributes["note"] == .string("Spoke on InMail"))
-            #expect(note.relatedID("user") == user.id)
+            #expect(note.attributes["user-id"] == .number(Double(user.id)!))
+            #expect(note.attributes["candidate-id"] == .number(3))
+            #expect(note.attributes["private-note"] == .bool(false))
             let patched = try await h.client.updateNote(id: note.id, text: "Spoke on InMail — keen", credentials: Harness.key)
             #expect(patched.attributes["note"] == .string("Spoke on InMail — keen"))
             let detail = await h.state.candidateDetail(id: 3, company: Harness.company)
-            #expect(detail?.notes.contains { String($0.id) == note.id && $0.attributes["body"] == .string("Spoke on InMail — keen") } == true)
+            #expect(detail?.notes.contains { String($0.id) == note.id && $0.attributes["note"] == .string("Spoke on InMail — keen") } == true)
 
             try await h.client.deleteNote(id: note.id, credentials: Harness.key)
             #expect(await h.state.record(.notes, id: Int(note.id)!, company: Harness.company) == nil)
@@ -123,22 +131,21 @@ struct WriteTests {
         }
     }
 
-    @Test("activities: an InMail is stored with its JSON data and listed under the candidate")
-    func activities() async throws {
+    @Test("a note as Teamtailor's docs write it (numeric ids, no type) is taken; a private note stays private")
+    func notesAsDocumented() async throws {
         try await withHarness { h in
-            let data = #"{"subject":"Hej","sent-at":"2026-01-01T00:00:00Z"}"#
-            let created = try await h.client.createActivity(candidateID: "2", code: .linkedInInMail, data: data, credentials: Harness.key)
-            #expect(created.attributes["code"] == .string("linkedin-inmail"))
-            _ = try await h.client.createActivity(candidateID: "2", code: .linkedInContactShared, data: "{}", credentials: Harness.key)
-            _ = try await h.client.createActivity(candidateID: "5", code: .linkedInInMail, data: "{}", credentials: Harness.key)
-            let listed = try await h.client.activities(candidateID: "2", credentials: Harness.key)
-            #expect(listed.map { $0.attributes["code"]?.stringValue } == ["linkedin-inmail", "linkedin-contact-shared"])
-            #expect(listed.first?.attributes["data"] == .string(data))
-            let badData = await #expect(throws: TeamtailorError.self) {
-                _ = try await h.client.createActivity(candidateID: "2", code: .linkedInInMail, data: "{oops", credentials: Harness.key)
-            }
-            #expect(badData?.errors.first?.pointer == "/data/attributes/data")
-            #expect(await h.state.candidateDetail(id: 2, company: Harness.company)?.activities.count == 2)
+            // Teamtailor/docs notes/_create: {"candidate": {"data": {"id": 4}}, "user": {"data": {"id": 2}}}.
+            let body = #"{"data":{"type":"notes","attributes":{"note":"new note for candidate"},"relationships":{"candidate":{"data":{"id":4}},"user":{"data":{"id":2}}}}}"#
+            let reply = try await h.raw(.POST, "/v1/notes", headers: Harness.apiHeaders(), body: body)
+            #expect(reply.status == 201)
+            #expect(reply.json?["data"]?["attributes"]?["candidate-id"] == .number(4))
+            #expect(reply.json?["data"]?["attributes"]?["user-id"] == .number(2))
+            let secret = try await h.client.createNote(candidateID: "4", userID: "2", text: "InMail", isPrivate: true, credentials: Harness.key)
+            #expect(secret.attributes["private-note"] == .bool(true))
+            #expect(h.events.all.last?.data.attributes["private"] == .bool(true))
+            // The contract's names are not the API's: writing them is refused.
+            let contractNames = #"{"data":{"type":"notes","attributes":{"body":"x"},"relationships":{"candidate":{"data":{"id":"4","type":"candidates"}},"user":{"data":{"id":"2","type":"users"}}}}}"#
+            #expect(try await h.raw(.POST, "/v1/notes", headers: Harness.apiHeaders(), body: contractNames).status == 400)
         }
     }
 }

@@ -68,6 +68,7 @@ struct OutgoingResponse: Sendable {
     static let noContent = OutgoingResponse(status: 204, body: nil)
 
     static func failure(_ failure: APIFailure) -> OutgoingResponse {
+        // A 401's body is empty; the others are JSON:API error documents.
         var response = OutgoingResponse(status: failure.status, body: failure.body)
         if let retryAfter = failure.retryAfter { response.headers.append(("Retry-After", String(retryAfter))) }
         return response

@@ -47,8 +47,15 @@ struct JSONAPIDocument: Sendable {
                     relationships[name] = .some(nil)
                     continue
                 }
-                guard let linkedID = linkage["id"]?.stringValue, linkage["type"]?.stringValue != nil else {
-                    throw APIFailure.badRequest("\(name) must name a type and a string id", pointer: pointer)
+                // Teamtailor/docs' note example links `{"data": {"id": 4}}`: a number, no type; both are taken.
+                let linkedID: String
+                switch linkage["id"] {
+                case .string(let text)?: linkedID = text
+                case .number(let number)? where number.rounded() == number: linkedID = String(Int64(number))
+                default: throw APIFailure.badRequest("\(name) must name an id", pointer: pointer)
+                }
+                if let type = linkage["type"], type.stringValue == nil {
+                    throw APIFailure.badRequest("\(name) has a type that is not a string", pointer: pointer)
                 }
                 relationships[name] = .some(linkedID)
             }

@@ -20,9 +20,11 @@ struct CompanySeeder {
 
     mutating func fill(_ store: inout CompanyStore) {
         let users = seedUsers(&store)
-        let jobs = seedJobs(&store, users: users)
+        let locations = seedLocations(&store)
+        let reasons = seedRejectReasons(&store)
+        let jobs = seedJobs(&store, users: users, locations: locations)
         let candidates = seedCandidates(&store)
-        let applications = seedApplications(&store, jobs: jobs, candidates: candidates)
+        let applications = seedApplications(&store, jobs: jobs, candidates: candidates, reasons: reasons)
         seedInterviews(&store, applications: applications, users: users)
         seedNotes(&store, applications: applications, candidates: candidates, users: users)
     }
@@ -55,6 +57,7 @@ struct CompanySeeder {
                 attributes: [
                     "name": .string("\(first.display) \(last.display)"),
                     "email": .string("\(first.ascii).\(last.ascii)\(index)@company\(store.companyID).example.com"),
+                    "role": .string(index == 0 ? "admin" : "recruiter"), "visible": .bool(true),
                     "created-at": text(created), "updated-at": text(created),
                 ],
                 updatedAt: created
@@ -62,7 +65,37 @@ struct CompanySeeder {
         }
     }
 
-    private mutating func seedJobs(_ store: inout CompanyStore, users: [Int]) -> [(id: Int, created: Date, stages: [Int])] {
+    /// The company's offices (Teamtailor/docs `locations/_index`); the first is the headquarters.
+    private mutating func seedLocations(_ store: inout CompanyStore) -> [Int] {
+        let created = now.addingTimeInterval(-history)
+        return SeedVocabulary.locations.enumerated().map { index, place in
+            store.insert(
+                .locations,
+                attributes: [
+                    "address": .string(place.address), "city": .string(place.city), "country": .string(place.country),
+                    "zip": .string(place.postal), "name": .string(""), "headquarters": .bool(index == 0),
+                    "email": .null, "phone": .null, "lat": .null, "long": .null,
+                    // Not served: what the contract's `location.country-code` carries.
+                    "country-code": .string(place.countryCode),
+                ],
+                updatedAt: created
+            ).id
+        }
+    }
+
+    /// Teamtailor/docs `reject_reasons/_index`: the reason text and who rejected.
+    private mutating func seedRejectReasons(_ store: inout CompanyStore) -> [Int] {
+        let created = now.addingTimeInterval(-history)
+        return SeedVocabulary.rejectReasons.map { reason in
+            store.insert(
+                .rejectReasons,
+                attributes: ["reason": .string(reason), "rejected-by-company": .bool(reason != "Withdrew application")],
+                updatedAt: created
+            ).id
+        }
+    }
+
+    private mutating func seedJobs(_ store: inout CompanyStore, users: [Int], locations: [Int]) -> [(id: Int, created: Date, stages: [Int])] {
         let totalWeight = SeedVocabulary.jobStatuses.reduce(0) { $0 + $1.weight }
         store.reserve(.jobs, seed.jobs)
         store.reserve(.stages, seed.jobs * SeedVocabulary.stages.count)
@@ -74,7 +107,8 @@ struct CompanySeeder {
                 defer { draw -= entry.weight }
                 return draw < entry.weight
             }?.status ?? "open"
-            let place = random.pick(SeedVocabulary.locations)
+            let locationIndex = random.below(locations.count)
+            let place = SeedVocabulary.locations[locationIndex]
             let role = random.pick(SeedVocabulary.roles)
             let recruiter = random.pick(users)
             let job = store.insert(
@@ -84,21 +118,18 @@ struct CompanySeeder {
                     "body": .string("<p>Join us in \(place.city) as a <strong>\(role)</strong>.</p>"),
                     "status": .string(status), "internal": .bool(random.chance(0.1)),
                     "remote-status": .string(random.pick(SeedVocabulary.remoteStatuses)),
-                    "apply-url": .string("https://career.company\(store.companyID).example.com/jobs/\(index + 1)/apply"),
-                    "location": .object([
-                        "city": .string(place.city), "region": .string(place.region),
-                        "country-code": .string(place.country), "postal-code": .string(place.postal),
-                    ]),
-                    "recruiter": store.person(user: recruiter),
+                    "pinned": .bool(false), "tags": .array([]), "start-date": .null, "end-date": .null,
                     "created-at": text(created), "updated-at": text(updated),
                 ],
                 relationships: ["user": SimulatedLink(.users, recruiter)],
+                toMany: ["locations": [SimulatedLink(.locations, locations[locationIndex])]],
                 updatedAt: updated)
             let stages = SeedVocabulary.stages.enumerated().map { order, stage in
                 store.insert(
                     .stages,
                     attributes: [
-                        "name": .string(stage.name), "stage-type": .string(stage.type), "row-order": .number(Double(order)),
+                        "name": .string(stage.name), "legacy-stage-type-name": .string(stage.type),
+                        "row-order": .number(Double(order)),
                         "created-at": text(created), "updated-at": text(created),
                     ],
                     relationships: ["job": SimulatedLink(.jobs, job.id)],
@@ -131,7 +162,8 @@ struct CompanySeeder {
                     "linkedin-url": hasLinkedIn ? .string("https://www.linkedin.com/in/\(slug)") : .null,
                     "linkedin-uid": hasLinkedIn && random.chance(0.5) ? .string("uid-\(slug)") : .null,
                     "sourced": .bool(random.chance(0.2)), "unsubscribed": .bool(random.chance(0.03)),
-                    "tags": .array(tags), "created-at": text(created), "updated-at": text(updated),
+                    "tags": .array(tags), "connected": .bool(false), "internal": .bool(false), "referred": .bool(false),
+                    "created-at": text(created), "updated-at": text(updated),
                 ],
                 updatedAt: updated
             ).id, created)
@@ -140,7 +172,7 @@ struct CompanySeeder {
 
     private mutating func seedApplications(
         _ store: inout CompanyStore, jobs: [(id: Int, created: Date, stages: [Int])],
-        candidates: [(id: Int, created: Date)]
+        candidates: [(id: Int, created: Date)], reasons: [Int]
     ) -> [(id: Int, candidate: Int, created: Date)] {
         guard !jobs.isEmpty, !candidates.isEmpty else { return [] }
         store.reserve(.jobApplications, seed.applications)
@@ -168,13 +200,14 @@ struct CompanySeeder {
                 attributes: [
                     "created-at": text(created), "updated-at": text(updated), "changed-stage-at": text(changed),
                     "rejected-at": rejectedAt.map(text) ?? .null,
-                    "reject-reason": rejected ? .string(random.pick(SeedVocabulary.rejectReasons)) : .null,
                     "sourced": .bool(random.chance(0.15)),
                     "referring-site": random.chance(0.7) ? .string(random.pick(SeedVocabulary.referringSites)) : .null,
+                    "referring-url": .null, "cover-letter": .null,
                 ],
                 relationships: [
                     "candidate": SimulatedLink(.candidates, candidate.id), "job": SimulatedLink(.jobs, job.id),
                     "stage": SimulatedLink(.stages, job.stages[stageIndex]),
+                    "reject-reason": rejected && !reasons.isEmpty ? SimulatedLink(.rejectReasons, random.pick(reasons)) : nil,
                 ],
                 updatedAt: updated)
             made.append((record.id, candidate.id, created))
@@ -227,10 +260,8 @@ struct CompanySeeder {
             let isPrivate = random.chance(0.2)
             store.insert(
                 .notes,
-                attributes: [
-                    "note": .string(text), "private-note": .bool(isPrivate), "body": .string(text), "private": .bool(isPrivate),
-                    "created-at": self.text(created), "updated-at": self.text(created), "author": store.person(user: author),
-                ],
+                attributes: CompanyStore.noteAttributes(
+                    text: text, isPrivate: isPrivate, user: author, candidate: candidate.0, stamp: self.text(created)),
                 relationships: [
                     "candidate": SimulatedLink(.candidates, candidate.0), "user": SimulatedLink(.users, author),
                     "job-application": application.map { SimulatedLink(.jobApplications, $0.id) },

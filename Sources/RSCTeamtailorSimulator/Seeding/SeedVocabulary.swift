@@ -16,11 +16,13 @@ enum SeedVocabulary {
         "Backend Engineer", "iOS Developer", "Account Executive", "Product Designer", "Data Analyst",
         "Customer Success Manager", "Head of People", "Site Reliability Engineer", "Content Marketer", "Controller",
     ]
-    static let locations: [(city: String, region: String, country: String, postal: String)] = [
-        ("Stockholm", "Stockholm", "SE", "111 20"), ("Göteborg", "Västra Götaland", "SE", "411 03"),
-        ("København", "Hovedstaden", "DK", "1050"), ("München", "Bayern", "DE", "80331"),
-        ("Kraków", "Małopolskie", "PL", "31-001"), ("London", "England", "GB", "EC1A 1BB"),
-        ("Austin", "TX", "US", "78701"), ("São Paulo", "SP", "BR", "01000-000"),
+    /// Offices as Teamtailor's location objects hold them (`country` is the full name); the ISO code is what the
+    /// contract's `location.country-code` carries.
+    static let locations: [(city: String, address: String, country: String, countryCode: String, postal: String)] = [
+        ("Stockholm", "Tegnérgatan 34", "Sweden", "SE", "111 20"), ("Göteborg", "Kungsgatan 12", "Sweden", "SE", "411 03"),
+        ("København", "Vesterbrogade 1", "Denmark", "DK", "1050"), ("München", "Marienplatz 8", "Germany", "DE", "80331"),
+        ("Kraków", "Rynek Główny 1", "Poland", "PL", "31-001"), ("London", "1 Long Lane", "United Kingdom", "GB", "EC1A 1BB"),
+        ("Austin", "500 Congress Ave", "United States", "US", "78701"), ("São Paulo", "Av. Paulista 1000", "Brazil", "BR", "01000-000"),
     ]
     static let jobStatuses: [(status: String, weight: Int)] = [
         ("open", 55), ("archived", 25), ("draft", 8), ("unlisted", 7), ("temp", 5),

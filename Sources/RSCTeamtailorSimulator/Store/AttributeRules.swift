@@ -7,18 +7,29 @@ import RSCChangeEvents
 enum AttributeRules {
     enum Kind { case text, flag, textList, timestamp, integer, object }
 
+    /// Teamtailor/docs `candidates/_index`: every attribute not marked read only. `sourced` is marked read only yet
+    /// the create notice lets it be set (email "required unless `sourced` is set to true"), so it is taken on create
+    /// only; `merge`, `set-consent-expiration` and `send-welcome-message` are write (or create) only and never stored.
     static let candidate: [String: Kind] = [
         "first-name": .text, "last-name": .text, "email": .text, "phone": .text, "linkedin-url": .text,
-        "linkedin-uid": .text, "sourced": .flag, "unsubscribed": .flag, "tags": .textList,
+        "linkedin-uid": .text, "unsubscribed": .flag, "tags": .textList, "pitch": .text, "picture": .text,
+        "resume": .text, "referring-url": .text, "connected": .flag, "internal": .flag, "facebook-id": .text,
+        "set-consent-expiration": .flag,
     ]
+    static let candidateCreateOnly: [String: Kind] = ["sourced": .flag, "send-welcome-message": .flag]
+    /// Accepted, acted on, never stored or served.
+    static let candidateWriteOnly: Set<String> = ["set-consent-expiration", "send-welcome-message"]
+
+    /// Teamtailor/docs `job_applications/_index`: `referring-site` is read only; the `send-…` flags are create only.
     static let jobApplication: [String: Kind] = [
-        "sourced": .flag, "referring-site": .text, "rejected-at": .timestamp, "reject-reason": .text,
+        "cover-letter": .text, "sourced": .flag, "referring-url": .text, "rejected-at": .timestamp,
     ]
-    static let note: [String: Kind] = ["note": .text, "private-note": .flag, "body": .text, "private": .flag]
-    static let activity: [String: Kind] = ["code": .text, "data": .text]
+    static let jobApplicationCreateOnly: [String: Kind] = ["send-default-reply": .flag, "send-user-notifications": .flag]
+
+    /// Teamtailor/docs `notes/_create`, `_update`: the text (`note`) and, decided here, `private-note`.
+    static let note: [String: Kind] = ["note": .text, "private-note": .flag]
     static let job: [String: Kind] = [
-        "title": .text, "body": .text, "status": .text, "internal": .flag, "remote-status": .text,
-        "apply-url": .text, "location": .object,
+        "title": .text, "body": .text, "status": .text, "internal": .flag, "remote-status": .text, "pinned": .flag,
     ]
     static let stage: [String: Kind] = ["name": .text, "row-order": .integer]
 
@@ -32,7 +43,8 @@ enum AttributeRules {
         for (name, value) in attributes.sorted(by: { $0.key < $1.key }) where !extra.contains(name) {
             let pointer = "/data/attributes/\(name)"
             guard let kind = rules[name] else {
-                throw APIFailure.badRequest("\(name) is not allowed", pointer: pointer)
+                // jsonapi-resources' "param not allowed": unknown and read-only attributes alike.
+                throw APIFailure.badRequest("\(name) is not allowed.", pointer: pointer)
             }
             if value == .null { continue }
             let fits: Bool

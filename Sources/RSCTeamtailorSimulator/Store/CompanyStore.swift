@@ -37,12 +37,13 @@ struct CompanyStore: Sendable {
     /// `{"email","first-name","last-name"}` of a user, as the contract's `recruiter`/`author`/`interviewer`.
     func person(user id: Int?) -> JSONValue {
         guard let id, let user = record(.users, id) else { return .null }
-        let name = user.attributes["name"]?.stringValue ?? ""
-        let parts = name.split(separator: " ", maxSplits: 1).map(String.init)
-        return .object([
-            "email": user.attributes["email"] ?? .null,
-            "first-name": .string(parts.first ?? ""), "last-name": .string(parts.count > 1 ? parts[1] : ""),
-        ])
+        // The contract's nested members may be absent, never null (schemas/kafka: strings when present).
+        let parts = (user.attributes["name"]?.stringValue ?? "").split(separator: " ", maxSplits: 1).map(String.init)
+        var person: [String: JSONValue] = [:]
+        if let email = user.attributes["email"]?.stringValue { person["email"] = .string(email) }
+        if let first = parts.first { person["first-name"] = .string(first) }
+        if parts.count > 1 { person["last-name"] = .string(parts[1]) }
+        return .object(person)
     }
 
     // MARK: Inserting (seeding and creates)
@@ -55,12 +56,12 @@ struct CompanyStore: Sendable {
     @discardableResult
     mutating func insert(
         _ resource: SimulatedTeamtailorResource, attributes: [String: JSONValue],
-        relationships: [String: SimulatedLink?] = [:], updatedAt: Date
+        relationships: [String: SimulatedLink?] = [:], toMany: [String: [SimulatedLink]] = [:], updatedAt: Date
     ) -> SimulatedTeamtailorRecord {
         let id = (lastID[resource] ?? 0) + 1
         lastID[resource] = id
         let record = SimulatedTeamtailorRecord(
-            resource: resource, id: id, attributes: attributes, relationships: relationships,
+            resource: resource, id: id, attributes: attributes, relationships: relationships, toMany: toMany,
             updatedAt: updatedAt.timeIntervalSince1970)
         collections[resource, default: RecordCollection()].append(record)
         switch resource {
@@ -106,13 +107,14 @@ struct CompanyStore: Sendable {
     mutating func createCandidate(_ given: [String: JSONValue], merge: Bool, now: Date) throws(APIFailure)
         -> (record: SimulatedTeamtailorRecord, change: RecordChange)
     {
-        try AttributeRules.check(given, against: AttributeRules.candidate)
+        try AttributeRules.check(given, against: AttributeRules.candidate.merging(AttributeRules.candidateCreateOnly) { a, _ in a })
         let email = given["email"]?.stringValue
+        let given = given.filter { !AttributeRules.candidateWriteOnly.contains($0.key) }
         if let email {
             guard AttributeRules.isValidEmail(email) else { throw APIFailure.invalid("email", "is invalid") }
             if let taken = candidateID(email: email) {
                 guard merge else { throw APIFailure.invalid("email", "has already been taken") }
-                let change = try updateCandidate(taken, given.filter { $0.value != .null }, now: now)
+                let change = try updateCandidate(taken, given.filter { $0.value != .null && $0.key != "sourced" }, now: now)
                 return (record(.candidates, taken)!, change)
             }
         } else if given["sourced"]?.boolValue != true {
@@ -122,6 +124,7 @@ struct CompanyStore: Sendable {
         var attributes: [String: JSONValue] = [
             "first-name": .null, "last-name": .null, "email": .null, "phone": .null, "linkedin-url": .null,
             "linkedin-uid": .null, "sourced": .bool(false), "unsubscribed": .bool(false), "tags": .array([]),
+            "connected": .bool(false), "internal": .bool(false), "referred": .bool(false),
         ]
         attributes.merge(given) { _, new in new }
         if attributes["tags"] == .null { attributes["tags"] = .array([]) }
@@ -135,6 +138,7 @@ struct CompanyStore: Sendable {
     /// `PATCH /v1/candidates/{id}`: only the given attributes change.
     mutating func updateCandidate(_ id: Int, _ given: [String: JSONValue], now: Date) throws(APIFailure) -> RecordChange {
         try AttributeRules.check(given, against: AttributeRules.candidate)
+        let given = given.filter { !AttributeRules.candidateWriteOnly.contains($0.key) }
         let current = try existing(.candidates, id)
         if let email = given["email"]?.stringValue {
             guard AttributeRules.isValidEmail(email) else { throw APIFailure.invalid("email", "is invalid") }
@@ -193,7 +197,8 @@ struct CompanyStore: Sendable {
     mutating func createApplication(
         candidate: Int, job: Int, stage: Int?, _ given: [String: JSONValue], now: Date
     ) throws(APIFailure) -> (record: SimulatedTeamtailorRecord, change: RecordChange) {
-        try AttributeRules.check(given, against: AttributeRules.jobApplication)
+        try AttributeRules.check(given, against: AttributeRules.jobApplication.merging(AttributeRules.jobApplicationCreateOnly) { a, _ in a })
+        let given = given.filter { AttributeRules.jobApplicationCreateOnly[$0.key] == nil }
         _ = try existing(.candidates, candidate, pointer: "/data/relationships/candidate")
         _ = try existing(.jobs, job, pointer: "/data/relationships/job")
         let stageID: Int
@@ -205,31 +210,33 @@ struct CompanyStore: Sendable {
         let stamp = JSONValue.string(TimestampText.format(now))
         var attributes: [String: JSONValue] = [
             "created-at": stamp, "updated-at": stamp, "changed-stage-at": stamp, "rejected-at": .null,
-            "reject-reason": .null, "sourced": .bool(false), "referring-site": .null,
+            "sourced": .bool(false), "referring-site": .null, "referring-url": .null, "cover-letter": .null,
         ]
         attributes.merge(given) { _, new in new }
         let record = insert(
             .jobApplications, attributes: attributes,
             relationships: [
                 "candidate": SimulatedLink(.candidates, candidate), "job": SimulatedLink(.jobs, job),
-                "stage": SimulatedLink(.stages, stageID),
+                "stage": SimulatedLink(.stages, stageID), "reject-reason": nil,
             ],
             updatedAt: now)
         return (record, RecordChange(resource: .jobApplications, id: record.id, action: .create))
     }
 
     /// Moves an application to another stage of its job and/or rejects (or un-rejects) it.
-    mutating func updateApplication(_ id: Int, stage: Int?, _ given: [String: JSONValue], now: Date) throws(APIFailure)
-        -> RecordChange
-    {
+    mutating func updateApplication(
+        _ id: Int, stage: Int?, rejectReason: Int? = nil, _ given: [String: JSONValue], now: Date
+    ) throws(APIFailure) -> RecordChange {
         try AttributeRules.check(given, against: AttributeRules.jobApplication)
         let current = try existing(.jobApplications, id)
         if let stage, let job = current.link("job") {
             _ = try existing(.stages, stage, pointer: "/data/relationships/stage")
             try checkStage(stage, belongsTo: job.id)
         }
+        if let rejectReason { _ = try existing(.rejectReasons, rejectReason, pointer: "/data/relationships/reject-reason") }
         return touch(.jobApplications, id, now: now) { record in
             record.attributes.merge(given) { _, new in new }
+            if let rejectReason { record.relationships["reject-reason"] = SimulatedLink(.rejectReasons, rejectReason) }
             if let stage, record.link("stage")?.id != stage {
                 record.relationships["stage"] = SimulatedLink(.stages, stage)
                 record.attributes["changed-stage-at"] = .string(TimestampText.format(now))
@@ -238,7 +245,7 @@ struct CompanyStore: Sendable {
     }
 
     private func inbox(ofJob job: Int) throws(APIFailure) -> Int {
-        let inbox = stages(ofJob: job).first { record(.stages, $0)?.attributes["stage-type"]?.stringValue == "Inbox" }
+        let inbox = stages(ofJob: job).first { record(.stages, $0)?.attributes["legacy-stage-type-name"]?.stringValue == "Inbox" }
         guard let inbox else { throw APIFailure.invalid("stage", "can't be blank", pointer: "/data/relationships/stage") }
         return inbox
     }
@@ -267,10 +274,7 @@ struct CompanyStore: Sendable {
         let stamp = JSONValue.string(TimestampText.format(now))
         let record = insert(
             .notes,
-            attributes: [
-                "note": .string(text), "private-note": .bool(isPrivate), "body": .string(text), "private": .bool(isPrivate),
-                "created-at": stamp, "updated-at": stamp, "author": person(user: user),
-            ],
+            attributes: Self.noteAttributes(text: text, isPrivate: isPrivate, user: user, candidate: candidate, stamp: stamp),
             relationships: [
                 "candidate": SimulatedLink(.candidates, candidate), "user": SimulatedLink(.users, user),
                 "job-application": application.map { SimulatedLink(.jobApplications, $0) },
@@ -279,21 +283,24 @@ struct CompanyStore: Sendable {
         return (record, RecordChange(resource: .notes, id: record.id, action: .create))
     }
 
-    /// `PATCH /v1/notes/{id}`: new text and/or privacy; both names of each (API and contract) stay equal.
+    /// Teamtailor/docs `notes/_index`: the note object's attributes.
+    static func noteAttributes(text: String, isPrivate: Bool, user: Int, candidate: Int, stamp: JSONValue) -> [String: JSONValue] {
+        [
+            "note": .string(text), "private-note": .bool(isPrivate), "user-id": .number(Double(user)),
+            "candidate-id": .number(Double(candidate)), "created-by-trigger": .bool(false), "mentioned-user-ids": .array([]),
+            "created-at": stamp, "updated-at": stamp,
+        ]
+    }
+
+    /// `PATCH /v1/notes/{id}`: new text and/or privacy.
     mutating func updateNote(_ id: Int, text: String?, isPrivate: Bool?, now: Date) throws(APIFailure) -> RecordChange {
         _ = try existing(.notes, id)
         if let text, text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
             throw APIFailure.invalid("note", "can't be blank")
         }
         return touch(.notes, id, now: now) { record in
-            if let text {
-                record.attributes["note"] = .string(text)
-                record.attributes["body"] = .string(text)
-            }
-            if let isPrivate {
-                record.attributes["private-note"] = .bool(isPrivate)
-                record.attributes["private"] = .bool(isPrivate)
-            }
+            if let text { record.attributes["note"] = .string(text) }
+            if let isPrivate { record.attributes["private-note"] = .bool(isPrivate) }
         }
     }
 
@@ -303,25 +310,15 @@ struct CompanyStore: Sendable {
         return RecordChange(resource: .notes, id: id, action: .destroy)
     }
 
-    // MARK: Activities
+    // MARK: Reject reasons
 
-    /// `POST /v1/activities`: an entry in the candidate's activity tab; `data` is a JSON document as a string.
-    mutating func createActivity(candidate: Int, user: Int?, code: String?, data: String?, now: Date) throws(APIFailure)
-        -> SimulatedTeamtailorRecord
-    {
-        _ = try existing(.candidates, candidate, pointer: "/data/relationships/candidate")
-        if let user { _ = try existing(.users, user, pointer: "/data/relationships/user") }
-        guard let code, !code.isEmpty else { throw APIFailure.invalid("code", "can't be blank") }
-        if let data, (try? JSONValue.parse(Array(data.utf8))) == nil {
-            throw APIFailure.invalid("data", "is not a JSON document")
+    /// The company's reject reason with this text, created when it has none yet (a Swift-side rejection).
+    mutating func rejectReason(_ text: String, now: Date) -> Int {
+        if let found = collection(.rejectReasons).records.first(where: { $0.attributes["reason"]?.stringValue == text }) {
+            return found.id
         }
-        let stamp = JSONValue.string(TimestampText.format(now))
         return insert(
-            .activities,
-            attributes: ["code": .string(code), "data": data.map(JSONValue.string) ?? .null, "created-at": stamp, "updated-at": stamp],
-            relationships: [
-                "candidate": SimulatedLink(.candidates, candidate), "user": user.map { SimulatedLink(.users, $0) },
-            ],
-            updatedAt: now)
+            .rejectReasons, attributes: ["reason": .string(text), "rejected-by-company": .bool(true)], updatedAt: now
+        ).id
     }
 }
