@@ -8,6 +8,10 @@ public final class ChildProcess: @unchecked Sendable {
     private let lock = NSLock()
     private var stdoutData = Data()
     private var stderrData = Data()
+    /// Set when the pipe reached end of file: every process holding its write end (the child and anything
+    /// it started) has closed it, so nothing more can arrive.
+    private var stdoutClosed = false
+    private var stderrClosed = false
 
     public init(_ executable: URL, arguments: [String] = [], environment: [String: String]) throws {
         process.executableURL = executable
@@ -16,15 +20,31 @@ public final class ChildProcess: @unchecked Sendable {
         process.standardOutput = output
         process.standardError = errors
         process.standardInput = FileHandle.nullDevice
-        output.fileHandleForReading.readabilityHandler = { [weak self] handle in self?.append(handle.availableData, toStdout: true) }
-        errors.fileHandleForReading.readabilityHandler = { [weak self] handle in self?.append(handle.availableData, toStdout: false) }
+        output.fileHandleForReading.readabilityHandler = { [weak self] handle in self?.read(handle, toStdout: true) }
+        errors.fileHandleForReading.readabilityHandler = { [weak self] handle in self?.read(handle, toStdout: false) }
         try process.run()
     }
 
-    private func append(_ data: Data, toStdout: Bool) {
+    /// An empty read is end of file; the handler is then removed so it is not called again.
+    private func read(_ handle: FileHandle, toStdout: Bool) {
+        let data = handle.availableData
+        if data.isEmpty { handle.readabilityHandler = nil }
         lock.lock()
         defer { lock.unlock() }
-        if toStdout { stdoutData.append(data) } else { stderrData.append(data) }
+        if toStdout {
+            stdoutData.append(data)
+            if data.isEmpty { stdoutClosed = true }
+        } else {
+            stderrData.append(data)
+            if data.isEmpty { stderrClosed = true }
+        }
+    }
+
+    /// True once both pipes reached end of file: the output is complete.
+    public var outputComplete: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return stdoutClosed && stderrClosed
     }
 
     public var standardOutput: String {
@@ -43,15 +63,15 @@ public final class ChildProcess: @unchecked Sendable {
         kill(process.processIdentifier, signal)
     }
 
-    /// Waits up to `timeout` for the process to exit; returns its status, or nil if it is still running.
+    /// Waits up to `timeout` for the process to exit and for its output to be read to end of file; returns
+    /// its status, or nil if it is still running or something it started still holds its output open.
+    /// Checks of the output (no secret in the logs) then see every line the process wrote.
     public func waitForExit(timeout: Duration) async throws -> Int32? {
         let deadline = ContinuousClock.now + timeout
-        while process.isRunning {
+        while process.isRunning || !outputComplete {
             if ContinuousClock.now >= deadline { return nil }
-            try await Task.sleep(for: .milliseconds(50))
+            try await Task.sleep(for: .milliseconds(20))
         }
-        // Drain what the pipes still hold.
-        try await Task.sleep(for: .milliseconds(50))
         return process.terminationStatus
     }
 
