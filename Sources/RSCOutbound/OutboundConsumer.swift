@@ -27,13 +27,13 @@ public struct OutboundConsumer: Service {
     let deadLetters: DeadLetterPublisher
     let companies: KnownCompanies
     let settings: Settings
-    let doorbell: SendDoorbell?
+    let doorbell: WakeUp?
     let logger: Logger
 
     /// - Parameter doorbell: rung after a batch marked LinkedIn records, for the sender in this process.
     public init(
         consumer: KafkaConsumer, intake: ChangeEventIntake, states: EntityStateStore, deadLetters: DeadLetterPublisher,
-        companies: KnownCompanies, settings: Settings = Settings(), doorbell: SendDoorbell? = nil, logger: Logger
+        companies: KnownCompanies, settings: Settings = Settings(), doorbell: WakeUp? = nil, logger: Logger
     ) {
         self.consumer = consumer
         self.intake = intake

@@ -4,6 +4,7 @@ import RSCFirstSync
 import RSCKafka
 import RSCLinkedInClient
 import RSCOutbound
+import RSCRetry
 import RSCRuntime
 import RSCStore
 import RSCTeamtailorClient
@@ -29,7 +30,7 @@ await WorkerRuntime.run(name: "rsc-outbound", defaultGroupID: "rsc-outbound") { 
         recordsPerWindow: settings.linkedInQuota.recordsPerWindow, window: settings.linkedInQuota.window,
         callsPerDay: settings.linkedInQuota.callsPerDay
     )
-    let doorbell = SendDoorbell()
+    let doorbell = WakeUp()
     return [
         OutboundConsumer(
             consumer: try KafkaConsumer(configuration: consumerConfiguration, logger: context.logger),
