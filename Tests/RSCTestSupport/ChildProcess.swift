@@ -1,10 +1,13 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A child process with captured output, for tests that exercise the real executables.
 public final class ChildProcess: @unchecked Sendable {
     public let process = Process()
-    private let output = Pipe()
-    private let errors = Pipe()
+    private let output: (read: FileHandle, write: FileHandle)
+    private let errors: (read: FileHandle, write: FileHandle)
     private let lock = NSLock()
     private var stdoutData = Data()
     private var stderrData = Data()
@@ -17,26 +20,51 @@ public final class ChildProcess: @unchecked Sendable {
         process.executableURL = executable
         process.arguments = arguments
         process.environment = environment
-        process.standardOutput = output
-        process.standardError = errors
+        Self.launching.lock()
+        defer { Self.launching.unlock() }
+        output = try Self.closeOnExecPipe()
+        errors = try Self.closeOnExecPipe()
+        process.standardOutput = output.write
+        process.standardError = errors.write
         process.standardInput = FileHandle.nullDevice
-        output.fileHandleForReading.readabilityHandler = { [weak self] handle in self?.read(handle, toStdout: true) }
-        errors.fileHandleForReading.readabilityHandler = { [weak self] handle in self?.read(handle, toStdout: false) }
         try process.run()
+        // Only the child holds the write ends now: its exit (and that of what it started) is end of file.
+        try output.write.close()
+        try errors.write.close()
+        // One thread per pipe, reading until end of file: plain blocking reads, nothing to miss.
+        for (handle, toStdout) in [(output.read, true), (errors.read, false)] {
+            let thread = Thread { [self] in self.readToEndOfFile(handle.fileDescriptor, toStdout: toStdout) }
+            thread.name = "ChildProcess output"
+            thread.start()
+        }
     }
 
-    /// An empty read is end of file; the handler is then removed so it is not called again.
-    private func read(_ handle: FileHandle, toStdout: Bool) {
-        let data = handle.availableData
-        if data.isEmpty { handle.readabilityHandler = nil }
-        lock.lock()
-        defer { lock.unlock() }
-        if toStdout {
-            stdoutData.append(data)
-            if data.isEmpty { stdoutClosed = true }
-        } else {
-            stderrData.append(data)
-            if data.isEmpty { stderrClosed = true }
+    /// A pipe whose ends are closed on exec: a child that another test starts later does not inherit them
+    /// (it would hold this child's output open, and reading to end of file would wait for it). The child
+    /// this pipe is for gets its write end as stdout or stderr, which exec keeps. (Glibc's `pipe2` is not
+    /// visible to Swift; the flag is set at once, and the pipes are made under one lock with the launch.)
+    static func closeOnExecPipe() throws -> (read: FileHandle, write: FileHandle) {
+        var ends: [Int32] = [-1, -1]
+        guard pipe(&ends) == 0 else { throw ChildProcessError.pipe(errno) }
+        for end in ends { _ = fcntl(end, F_SETFD, FD_CLOEXEC) }
+        return (FileHandle(fileDescriptor: ends[0], closeOnDealloc: true), FileHandle(fileDescriptor: ends[1], closeOnDealloc: true))
+    }
+
+    /// Held while pipes are made and a child launched, so that no other ChildProcess launches in between.
+    private static let launching = NSLock()
+
+    private func readToEndOfFile(_ descriptor: Int32, toStdout: Bool) {
+        var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
+            if count < 0 && errno == EINTR { continue }
+            lock.lock()
+            defer { lock.unlock() }
+            guard count > 0 else {
+                if toStdout { stdoutClosed = true } else { stderrClosed = true }
+                return
+            }
+            if toStdout { stdoutData.append(contentsOf: buffer[0..<count]) } else { stderrData.append(contentsOf: buffer[0..<count]) }
         }
     }
 
@@ -101,9 +129,11 @@ public final class ChildProcess: @unchecked Sendable {
 
 public enum ChildProcessError: Error, CustomStringConvertible {
     case timedOut(String, [String])
+    case pipe(Int32)
     public var description: String {
         switch self {
         case .timedOut(let name, let arguments): "\(name) \(arguments.joined(separator: " ")) did not finish in time"
+        case .pipe(let error): "could not make a pipe for a child's output (errno \(error))"
         }
     }
 }
