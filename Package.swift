@@ -260,6 +260,7 @@ let package = Package(
         .testTarget(name: "RSCConfigurationTests", dependencies: ["RSCConfiguration"]),
         .testTarget(name: "RSCSecretsTests", dependencies: ["RSCSecrets"]),
         .testTarget(name: "RSCRetryTests", dependencies: ["RSCRetry"]),
+        .testTarget(name: "RSCObservabilityTests", dependencies: ["RSCObservability"]),
         .testTarget(name: "RSCChangeEventsTests", dependencies: ["RSCChangeEvents"]),
         .testTarget(
             name: "RSCLinkedInSimulatorTests",

@@ -8,7 +8,13 @@ public struct ActingUser: Codable, Sendable, Equatable {
     public var isAdmin: Bool { role.lowercased() == "admin" }
 }
 
-struct ActivateRequest: Decodable {
+/// A request that changes the integration: it names the Teamtailor user acting, and only an admin may.
+/// `InternalRoutes` checks this before any step runs, so a new mutating route cannot forget it.
+protocol ChangeRequest: Decodable {
+    var actingUser: ActingUser { get }
+}
+
+struct ActivateRequest: ChangeRequest {
     var actingUser: ActingUser
     /// The API key Teamtailor issued for this integration (Admin scope); stored encrypted.
     var teamtailorApiKey: String
@@ -16,18 +22,18 @@ struct ActivateRequest: Decodable {
     var companyName: String
 }
 
-struct IntegrationRequest: Decodable {
+struct IntegrationRequest: ChangeRequest {
     var actingUser: ActingUser
     var organizationUrn: String
     var contractUrns: [String]
 }
 
-struct SettingsRequest: Decodable {
-    var actingUser: ActingUser?
+struct SettingsRequest: ChangeRequest {
+    var actingUser: ActingUser
     var jobsPrivate: Bool
 }
 
-struct DisconnectRequest: Decodable {
+struct DisconnectRequest: ChangeRequest {
     var actingUser: ActingUser
 }
 

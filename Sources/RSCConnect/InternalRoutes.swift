@@ -50,8 +50,9 @@ public struct InternalRoutes: Sendable {
         return router
     }
 
-    /// Decodes the JSON body (at most 64 KiB), runs the step, and answers JSON — a refusal with its code.
-    func handle<Body: Decodable>(
+    /// Decodes the JSON body (at most 64 KiB), refuses anyone but an admin, runs the step, and answers
+    /// JSON — a refusal with its code.
+    func handle<Body: ChangeRequest>(
         _ request: Request, _ context: BasicRequestContext, status: HTTPResponse.Status = .ok,
         _ step: (Body, String) async throws -> some Encodable
     ) async throws -> Response {
@@ -74,6 +75,13 @@ public struct InternalRoutes: Sendable {
                 .badRequest, code: "invalid_body", "\(context.codingPath.map(\.stringValue).joined(separator: ".")) must not be null")
         } catch {
             return JSONAnswer.error(.badRequest, code: "invalid_body", "the body is not JSON")
+        }
+        guard !body.actingUser.id.isEmpty else {
+            return JSONAnswer.error(.badRequest, code: "invalid_body", "actingUser.id must not be empty")
+        }
+        guard body.actingUser.isAdmin else {
+            let refusal = OnboardingError.adminRequired
+            return JSONAnswer.error(.init(code: refusal.status), code: refusal.code, refusal.message)
         }
         return try await answer(context, status: status) { company in try await step(body, company) }
     }

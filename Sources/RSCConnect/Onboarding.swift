@@ -248,7 +248,7 @@ public struct Onboarding: Sendable {
     }
 
     func updateSettings(companyID: String, _ request: SettingsRequest) async throws -> SettingsChange {
-        if let user = request.actingUser, !user.isAdmin { throw OnboardingError.adminRequired }
+        guard request.actingUser.isAdmin else { throw OnboardingError.adminRequired }
         _ = try await requireCompany(companyID)
         let resent = try await companies.setJobsPrivate(companyID, request.jobsPrivate)
         logger.info("jobs availability changed", metadata: ["company": "\(companyID)", "jobsPrivate": "\(request.jobsPrivate)", "jobs": "\(resent)"])

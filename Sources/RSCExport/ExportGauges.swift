@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Metrics
+import RSCStore
 import ServiceLifecycle
 
 /// `rsc_export_oldest_pending_seconds`: how long the oldest stored notification has waited for processing
@@ -25,7 +26,7 @@ public struct ExportGauges: Service {
                 let oldest = try await store.oldestPendingSince()
                 gauge.record(oldest.map { max(now().timeIntervalSince($0), 0) } ?? 0)
             } catch {
-                logger.warning("could not read pending notifications", metadata: ["error": "\(type(of: error))"])
+                logger.warning("could not read pending notifications", metadata: ["error": "\(loggable(error))"])
             }
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
         }

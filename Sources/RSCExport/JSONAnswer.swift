@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import RSCStore
 
 /// Every answer of the HTTP listeners is JSON, errors included: `{"error":{"code","message"}}` with a
 /// stable machine code and a sentence for people.
@@ -27,7 +28,8 @@ public enum JSONAnswer {
 }
 
 /// Whatever escapes a handler (an unknown path, an unexpected failure) still gets a JSON body, and a
-/// failure is logged once with the route, never with the body.
+/// failure is logged once with the route's pattern (`/linkedin/callbacks/{token}`), never with the path
+/// itself — a callback URL's path is the company's secret token — and never with the body.
 public struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     public init() {}
 
@@ -42,8 +44,11 @@ public struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             return JSONAnswer.error(status, code: code, error.body ?? status.reasonPhrase)
         } catch let error as HTTPResponseError where error.status == .contentTooLarge {
             return JSONAnswer.error(.contentTooLarge, code: "body_too_large", "the request body is too large")
+        } catch let error as HTTPResponseError {
+            return try error.response(from: request, context: context)
         } catch {
-            context.logger.error("request failed", metadata: ["path": "\(request.uri.path)", "error": "\(type(of: error))"])
+            context.logger.error(
+                "request failed", metadata: ["route": "\(context.endpointPath ?? "no route")", "error": "\(loggable(error))"])
             return JSONAnswer.error(.internalServerError, code: "internal_error", "the request could not be handled; it is safe to retry")
         }
     }

@@ -28,13 +28,14 @@ public struct NotificationProcessor: Service {
     let exports: ExportHandling
     let integrationStatus: IntegrationStatusHandling
     let settings: Settings
-    let wakeUps: AsyncStream<Void>?
+    /// Rung by the callback listener when it stored a push, so it is handled at once rather than at the next poll.
+    let wakeUp: WakeUp
     let logger: Logger
     let now: @Sendable () -> Date
 
     public init(
         postgres: PostgresClient, companies: CompanyStore, linkedIn: LinkedInClient, teamtailor: TeamtailorClient,
-        settings: Settings = Settings(), wakeUps: AsyncStream<Void>? = nil, logger: Logger,
+        settings: Settings = Settings(), wakeUp: WakeUp = WakeUp(), logger: Logger,
         now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.store = NotificationStore(postgres: postgres, logger: logger)
@@ -45,19 +46,14 @@ public struct NotificationProcessor: Service {
         self.integrationStatus = IntegrationStatusHandling(
             linkedIn: linkedIn, companies: companies, postgres: postgres, logger: logger)
         self.settings = settings
-        self.wakeUps = wakeUps
+        self.wakeUp = wakeUp
         self.logger = logger
         self.now = now
     }
 
     public func run() async throws {
-        let wake = WakeSignal()
-        // A stored push wakes the loop at once; otherwise it looks for due retries every `idlePoll`.
-        let listener = Task { [wakeUps] in
-            guard let wakeUps else { return }
-            for await _ in wakeUps { await wake.signal() }
-        }
-        defer { listener.cancel() }
+        // A stored push (or a finished notification, freeing a slot) wakes the loop at once; otherwise it
+        // looks for due retries every `idlePoll`.
         let slots = Slots(settings.batchSize)
         // Each notification is handled on its own as soon as a slot is free: one slow Teamtailor call does
         // not hold back the exports that arrive behind it.
@@ -77,11 +73,11 @@ public struct NotificationProcessor: Service {
                     group.addTask {
                         await process(stored)
                         await slots.give()
-                        await wake.signal()
+                        wakeUp.ring()
                     }
                 }
                 if claimed.isEmpty {
-                    try? await cancelWhenGracefulShutdown { await wake.wait(upTo: settings.idlePoll) }
+                    try? await cancelWhenGracefulShutdown { await wakeUp.wait(upTo: settings.idlePoll) }
                 }
             }
         }
@@ -150,6 +146,7 @@ public struct NotificationProcessor: Service {
         let verdict = Self.verdict(error)
         var metadata = metadata
         metadata["error"] = "\(verdict.message)"
+        if let detail = verdict.logDetail { metadata["detail"] = "\(detail)" }
         do {
             switch verdict.retry {
             case .some(let suggested):
@@ -171,6 +168,7 @@ public struct NotificationProcessor: Service {
             }
         } catch {
             // The claim runs out and another round tries again; nothing is lost.
+            metadata["recordError"] = "\(loggable(error))"
             logger.error("could not record a processing failure", metadata: metadata)
         }
         Counter(label: "rsc_export_processing_failures_total", dimensions: [("type", type)]).increment()
@@ -181,6 +179,9 @@ public struct NotificationProcessor: Service {
         var retry: Duration??
         var cause: String
         var message: String
+        /// For the log line only: what failed inside the integration, through the fleet's redacting
+        /// formatter (a PostgreSQL failure with its SQLSTATE). Never shown to the admin.
+        var logDetail: String? = nil
     }
 
     static func verdict(_ error: any Error) -> Verdict {
@@ -211,7 +212,9 @@ public struct NotificationProcessor: Service {
             return Verdict(retry: .none, cause: "company_not_set_up", message: error.description)
         default:
             // Our database or something unexpected: retried; the log line has the detail.
-            return Verdict(retry: .some(nil), cause: "internal_error", message: "processing failed inside the integration (\(type(of: error))); retrying")
+            return Verdict(
+                retry: .some(nil), cause: "internal_error", message: "processing failed inside the integration (\(type(of: error))); retrying",
+                logDetail: loggable(error))
         }
     }
 }
@@ -226,33 +229,4 @@ actor Slots {
     var free: Int { limit - inUse }
     func take() { inUse += 1 }
     func give() { inUse -= 1 }
-}
-
-/// A wake-up that is not lost when it comes before the wait.
-actor WakeSignal {
-    private var pending = false
-    private var waiter: CheckedContinuation<Void, Never>?
-
-    func signal() {
-        if let waiter {
-            self.waiter = nil
-            waiter.resume()
-        } else {
-            pending = true
-        }
-    }
-
-    func wait(upTo limit: Duration) async {
-        if pending {
-            pending = false
-            return
-        }
-        let timer = Task { [weak self] in
-            try? await Task.sleep(for: limit)
-            await self?.signal()
-        }
-        await withCheckedContinuation { waiter = $0 }
-        pending = false
-        timer.cancel()
-    }
 }

@@ -5,6 +5,8 @@ import Logging
 ///
 /// Fields: `ts` (RFC 3339, UTC), `level`, `logger`, `msg`, `source`, then the metadata keys.
 /// Metadata must never carry personal data or secrets: callers log ids (company, record), not values.
+/// As a last guard, a callback URL's token (`/linkedin/callbacks/<token>`) is replaced by `{token}` in the
+/// message and in every value, whoever logged it (a URL quoted in an error's description, say).
 public struct JSONLogHandler: LogHandler {
     public var metadata: Logger.Metadata = [:]
     public var metadataProvider: Logger.MetadataProvider?
@@ -31,7 +33,7 @@ public struct JSONLogHandler: LogHandler {
             "ts": Self.timestamp(Date()),
             "level": event.level.rawValue,
             "logger": label,
-            "msg": event.message.description,
+            "msg": Self.redactingCallbackTokens(event.message.description),
             "source": event.source,
         ]
         for (key, value) in merged where object[key] == nil {
@@ -45,12 +47,21 @@ public struct JSONLogHandler: LogHandler {
 
     static func json(_ value: Logger.MetadataValue) -> Any {
         switch value {
-        case .string(let text): text
-        case .stringConvertible(let convertible): convertible.description
+        case .string(let text): redactingCallbackTokens(text)
+        case .stringConvertible(let convertible): redactingCallbackTokens(convertible.description)
         case .array(let values): values.map(json)
         case .dictionary(let values): values.mapValues(json)
         }
     }
+
+    /// The path parameter of the public listener's one route is the company's secret: keep the route, drop it.
+    static func redactingCallbackTokens(_ text: String) -> String {
+        guard text.contains(callbackPrefix) else { return text }
+        return text.replacing(callbackToken, with: callbackPrefix + "{token}")
+    }
+
+    static let callbackPrefix = "/linkedin/callbacks/"
+    nonisolated(unsafe) static let callbackToken = /\/linkedin\/callbacks\/[^\/?#\s"'<>]+/
 
     static func timestamp(_ date: Date) -> String {
         date.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted))

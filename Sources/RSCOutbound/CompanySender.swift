@@ -35,16 +35,20 @@ struct CompanySender: Sendable {
         case idle
         /// Come back no earlier than this (quota, LinkedIn asked us to wait, or the company was parked).
         case waitUntil(Date)
+        /// This replica's lease on the company ran out and could not be renewed: another replica may be
+        /// sending for it, so the round stopped before its next call.
+        case leaseLost
     }
 
-    func runRound(company: String) async throws -> RoundResult {
+    /// One round for the company; with a lease, every call is made only while the lease is held.
+    func runRound(company: String, lease: SenderLease? = nil) async throws -> RoundResult {
         var logger = self.logger
         logger[metadataKey: "company"] = "\(company)"
         guard let (settings, clientID) = try await store.mappingSettings(company: company) else { return .idle }
         let credentials = try await companies.credentials(company)
         guard let secret = credentials.linkedInClientSecret else { return .idle }
         let application = LinkedInApplication(clientID: clientID, clientSecret: secret)
-        var round = Round(company: company, settings: settings, application: application, sender: self, logger: logger)
+        var round = Round(company: company, settings: settings, application: application, sender: self, lease: lease, logger: logger)
         return try await round.run()
     }
 
@@ -71,6 +75,7 @@ struct Round {
     let settings: CompanyMappingSettings
     let application: LinkedInApplication
     let sender: CompanySender
+    let lease: SenderLease?
     let logger: Logger
 
     var outcomes: [(DirtyRecord, RecordOutcome)] = []
@@ -85,11 +90,15 @@ struct Round {
     /// A job-posting task LinkedIn still reports as in progress (or did not mention).
     var tasksPending = false
 
-    init(company: String, settings: CompanyMappingSettings, application: LinkedInApplication, sender: CompanySender, logger: Logger) {
+    init(
+        company: String, settings: CompanyMappingSettings, application: LinkedInApplication, sender: CompanySender,
+        lease: SenderLease?, logger: Logger
+    ) {
         self.company = company
         self.settings = settings
         self.application = application
         self.sender = sender
+        self.lease = lease
         self.logger = logger
     }
 
@@ -408,12 +417,18 @@ struct Round {
         return (calls, records)
     }
 
-    /// Takes quota for one call; when there is none, the round stops and says when to come back.
+    /// Takes quota for one call; when there is none, the round stops and says when to come back. Every call
+    /// comes through here, so this is also where a lost lease stops the round before its next call.
     ///
     /// The first call of a round takes quota for every call the round plans, in one statement (a statement
     /// per call was the sender's most frequent one); later calls spend that credit. When the whole round
     /// does not fit, or the credit runs out, calls reserve one by one as before.
     mutating func reserve(records: Int) async throws -> Bool {
+        if let lease, !(try await lease.keep()) {
+            stop = .leaseLost
+            logger.warning("lease on the company lost mid-round; round stopped", metadata: ["owner": "\(lease.owner)"])
+            return false
+        }
         if credit.calls > 0, credit.records >= records {
             credit.calls -= 1
             credit.records -= records

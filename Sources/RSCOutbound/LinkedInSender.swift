@@ -32,13 +32,14 @@ public struct LinkedInSender: Service {
     let sender: CompanySender
     let settings: Settings
     let owner: String
-    let doorbell: SendDoorbell
+    let doorbell: WakeUp
+    let now: @Sendable () -> Date
     let logger: Logger
 
-    /// - Parameter doorbell: rung by this process's consumer when it marks records (see `SendDoorbell`).
+    /// - Parameter doorbell: rung by this process's consumer when it marks records (see `WakeUp`).
     public init(
         postgres: PostgresClient, linkedIn: LinkedInClient, companies: CompanyStore, settings: Settings = Settings(),
-        doorbell: SendDoorbell = SendDoorbell(), now: @escaping @Sendable () -> Date = { Date() }, logger: Logger
+        doorbell: WakeUp = WakeUp(), now: @escaping @Sendable () -> Date = { Date() }, logger: Logger
     ) {
         let store = SyncRecordStore(client: postgres, logger: logger, teamtailorAppURL: settings.teamtailorAppURL)
         self.store = store
@@ -48,6 +49,7 @@ public struct LinkedInSender: Service {
         )
         self.settings = settings
         self.doorbell = doorbell
+        self.now = now
         self.owner = "\(ProcessInfo.processInfo.hostName)/\(ProcessInfo.processInfo.processIdentifier)/\(UUID().uuidString.prefix(8))"
         self.logger = logger
     }
@@ -69,13 +71,9 @@ public struct LinkedInSender: Service {
                 do {
                     let due = try await store.companiesWithWork(limit: settings.concurrentCompanies * 4)
                     for company in due where await busy.count < settings.concurrentCompanies {
-                        guard await busy.begin(company) else { continue }
-                        guard try await store.claim(company: company, owner: owner, ttl: settings.leaseTTL) else {
-                            await busy.end(company, until: nil)
-                            continue
-                        }
+                        guard let lease = try await start(company, busy: busy) else { continue }
                         started += 1
-                        group.addTask { await drain(company, busy: busy) }
+                        group.addTask { await drain(lease, busy: busy) }
                     }
                 } catch {
                     logger.error("could not look for due work", metadata: ["error": "\(loggable(error))"])
@@ -86,17 +84,34 @@ public struct LinkedInSender: Service {
         logger.info("LinkedIn sender stopped")
     }
 
-    /// Rounds for one company until it has nothing due, must wait, or shutdown begins; then the lease goes.
-    func drain(_ company: String, busy: BusyCompanies) async {
+    /// The company's lease, with the company marked running on this replica — or nil, with nothing marked,
+    /// when it is running or resting here already or another replica holds it. The mark comes only after the
+    /// claim: a claim that fails (the database is away) must not leave the company "running" here for good,
+    /// holding one of the sending slots.
+    func start(_ company: String, busy: BusyCompanies) async throws -> SenderLease? {
+        guard await busy.mayBegin(company) else { return nil }
+        let lease = SenderLease(company: company, owner: owner, ttl: settings.leaseTTL, store: store, now: now)
+        guard try await lease.renew() else { return nil }
+        await busy.begin(company)
+        return lease
+    }
+
+    /// Rounds for one company until it has nothing due, must wait, loses its lease, or shutdown begins;
+    /// then the lease goes.
+    func drain(_ lease: SenderLease, busy: BusyCompanies) async {
+        let company = lease.company
         var until: Date?
         do {
             rounds: while !Task.isShuttingDownGracefully && !Task.isCancelled {
                 // A round is safe to abandon: whatever it did not record stays dirty and is sent again.
-                let result = try await cancelWhenGracefulShutdown { try await sender.runRound(company: company) }
+                let result = try await cancelWhenGracefulShutdown { try await sender.runRound(company: company, lease: lease) }
                 switch result {
                 case .progressed:
-                    _ = try await store.claim(company: company, owner: owner, ttl: settings.leaseTTL)
-                case .idle:
+                    guard try await lease.renew() else {
+                        logger.warning("lease on the company lost between rounds; another replica sends for it", metadata: ["company": "\(company)"])
+                        break rounds
+                    }
+                case .idle, .leaseLost:
                     break rounds
                 case .waitUntil(let date):
                     until = date
@@ -109,7 +124,7 @@ public struct LinkedInSender: Service {
             logger.error("send round failed", metadata: ["company": "\(company)", "error": "\(loggable(error))"])
             until = Date().addingTimeInterval(5)
         }
-        try? await store.release(company: company, owner: owner)
+        try? await lease.release()
         await busy.end(company, until: until)
     }
 }
@@ -121,13 +136,19 @@ actor BusyCompanies {
 
     var count: Int { running.count }
 
-    func begin(_ company: String) -> Bool {
+    /// True when the company is neither running here nor resting; the caller then claims its lease.
+    func mayBegin(_ company: String) -> Bool {
         if running.contains(company) { return false }
         if let until = resting[company], until > Date() { return false }
-        resting[company] = nil
-        running.insert(company)
         return true
     }
+
+    func begin(_ company: String) {
+        resting[company] = nil
+        running.insert(company)
+    }
+
+    func isRunning(_ company: String) -> Bool { running.contains(company) }
 
     func end(_ company: String, until: Date?) {
         running.remove(company)

@@ -30,7 +30,7 @@ public struct OutboundConsumer: Service {
     let deadLetters: DeadLetterPublisher
     let companies: KnownCompanies
     let settings: Settings
-    let doorbell: SendDoorbell?
+    let doorbell: WakeUp?
     /// Where a company's lost events are reported, so a reconciliation pass repairs what they carried.
     let lostEvents: ReconciliationRequests?
     let logger: Logger
@@ -38,7 +38,7 @@ public struct OutboundConsumer: Service {
     /// - Parameter doorbell: rung after a batch marked LinkedIn records, for the sender in this process.
     public init(
         consumer: KafkaConsumer, intake: ChangeEventIntake, states: EntityStateStore, deadLetters: DeadLetterPublisher,
-        companies: KnownCompanies, settings: Settings = Settings(), doorbell: SendDoorbell? = nil,
+        companies: KnownCompanies, settings: Settings = Settings(), doorbell: WakeUp? = nil,
         lostEvents: ReconciliationRequests? = nil, logger: Logger
     ) {
         self.consumer = consumer

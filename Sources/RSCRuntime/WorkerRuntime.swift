@@ -68,6 +68,9 @@ public enum WorkerRuntime {
                     services: [
                         .init(service: postgres),
                         .init(service: operations),
+                        .init(
+                            service: DatabaseTransportReport(client: postgres, mode: configuration.database.tlsMode, logger: logger),
+                            successTerminationBehavior: .ignore),
                     ] + workerServices.map { .init(service: $0, successTerminationBehavior: .gracefullyShutdownGroup) },
                     gracefulShutdownSignals: [.sigterm, .sigint],
                     cancellationSignals: [],

@@ -25,7 +25,7 @@ public final class EmbeddedPostgres: Sendable {
         self.server = server
         self.binaries = binaries
         self.logFile = logFile
-        self.url = "postgres://\(Self.username)@127.0.0.1:\(port)/\(Self.database)"
+        self.url = "postgres://\(Self.username)@127.0.0.1:\(port)/\(Self.database)?sslmode=disable"
     }
 
     /// Creates the cluster, starts the server and waits until it accepts connections.

@@ -4,6 +4,7 @@ import RSCConfiguration
 import RSCConnect
 import RSCExport
 import RSCLinkedInClient
+import RSCRetry
 import RSCRuntime
 import RSCStore
 import RSCTeamtailorClient
@@ -20,11 +21,11 @@ await WorkerRuntime.run(name: "rsc-export", defaultGroupID: "rsc-export", usesKa
     let teamtailor = TeamtailorClient(baseURL: settings.teamtailorAPIURL, http: HTTPClient.shared, logger: logger)
     let directory = CallbackDirectory(postgres: context.postgres, secrets: context.secrets, logger: logger)
     let store = NotificationStore(postgres: context.postgres, logger: logger)
-    let (wakeUps, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+    let storedPush = WakeUp()
 
     let publicRouter = Router(context: BasicRequestContext.self)
     publicRouter.add(middleware: JSONErrorMiddleware())
-    CallbackRoutes(directory: directory, store: store, logger: logger, onStored: { wake.yield() }).register(on: publicRouter)
+    CallbackRoutes(directory: directory, store: store, logger: logger, onStored: { storedPush.ring() }).register(on: publicRouter)
     let publicListener = Application(
         router: publicRouter,
         configuration: .init(address: .hostname("0.0.0.0", port: settings.httpPort), serverName: "rsc-callbacks"),
@@ -54,7 +55,7 @@ await WorkerRuntime.run(name: "rsc-export", defaultGroupID: "rsc-export", usesKa
         publicListener,
         internalListener,
         NotificationProcessor(
-            postgres: context.postgres, companies: companies, linkedIn: linkedIn, teamtailor: teamtailor, wakeUps: wakeUps,
+            postgres: context.postgres, companies: companies, linkedIn: linkedIn, teamtailor: teamtailor, wakeUp: storedPush,
             logger: logger),
         Disconnection(postgres: context.postgres, companies: companies, directory: directory, linkedIn: linkedIn, logger: logger),
         ExportGauges(store: store, logger: logger),

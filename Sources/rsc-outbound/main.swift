@@ -5,6 +5,7 @@ import RSCKafka
 import RSCLinkedInClient
 import RSCOutbound
 import RSCReconciliation
+import RSCRetry
 import RSCRuntime
 import RSCStore
 import RSCTeamtailorClient
@@ -31,7 +32,7 @@ await WorkerRuntime.run(name: "rsc-outbound", defaultGroupID: "rsc-outbound") { 
         recordsPerWindow: settings.linkedInQuota.recordsPerWindow, window: settings.linkedInQuota.window,
         callsPerDay: settings.linkedInQuota.callsPerDay
     )
-    let doorbell = SendDoorbell()
+    let doorbell = WakeUp()
     // One client for the first sync and the reconciliation: they share the key's Teamtailor rate-limit view.
     let teamtailor = TeamtailorClient(baseURL: settings.teamtailorAPIURL, http: HTTPClient.shared, logger: context.logger)
     var reconcileSettings = ReconciliationRunner.Settings()

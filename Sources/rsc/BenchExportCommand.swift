@@ -14,7 +14,8 @@ import RSCTeamtailorSimulator
 
 /// `rsc bench export`: rsc-export as a child of the embedded stack, its company connected through the
 /// internal API; time from an "Export to ATS" to the candidate on the job in Teamtailor, then the time to
-/// the 202 for signed pushes sent open-loop at a steady rate.
+/// the 202 for signed pushes sent open-loop at a steady rate; with `--flood`, the same known pushes while
+/// `wrk` floods the public listener with made-up callback tokens, step by step.
 struct BenchExport: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
@@ -26,6 +27,13 @@ struct BenchExport: AsyncParsableCommand {
     @Option(help: "Signed pushes per second for the acknowledgement run.") var rate = 200
     @Option(help: "Length of the acknowledgement run, warm-up excluded.") var seconds = 20
     @Option(name: .customLong("warmup-seconds"), help: "Pushes at the same rate first, not counted.") var warmupSeconds = 2
+    @Flag(help: "Also run the unknown-token flood: wrk (Debian's package) on loopback, one step per --flood-rates value.")
+    var flood = false
+    @Option(name: .customLong("flood-rates"), help: "Unknown-token requests per second per step, comma-separated (0: no flood; max: as fast as wrk goes).")
+    var floodRates = "0,250,500,1000,2000,4000,max"
+    @Option(name: .customLong("flood-seconds"), help: "Length of each flood step (wrk -d; at most 60).") var floodSeconds = 10
+    @Option(name: .customLong("flood-known-rate"), help: "Signed known pushes per second during each flood step.")
+    var floodKnownRate = 20
 
     func run() async throws {
         say("# rsc bench export — \(Date().formatted(.iso8601))")
@@ -53,6 +61,7 @@ struct BenchExport: AsyncParsableCommand {
 
             try await exportToCandidate(stack, setup: setup, seat: seat)
             try await acknowledgements(stack, setup: setup)
+            if flood { try await unknownTokenFlood(stack, setup: setup, publicPort: publicPort, metricsPort: metricsPort) }
             say("peak RSS of rsc-export (VmHWM): \(BenchCommand.Outbound.peakRSSKiB(exporter.processIdentifier) / 1_024) MiB")
             exporter.interrupt()
             exporter.waitUntilExit()
@@ -222,6 +231,170 @@ struct BenchExport: AsyncParsableCommand {
             pending = try await pendingCount(stack)
         }
         say("background processing of the \(total) pushes (each a LinkedIn lookup of an unknown export) finished \(Self.format((ContinuousClock.now - drainStarted).timeInterval)) s after the last answer\(pending > 0 ? "; \(pending) still pending" : "")")
+    }
+
+    // MARK: - Unknown-token flood
+
+    /// Steps of `wrk` posting to `/linkedin/callbacks/<random token>` on loopback (closed loop, `c` connections,
+    /// `floodSeconds` each), while known signed pushes go open-loop at `floodKnownRate`; per step the unknown
+    /// requests absorbed per second, how they were answered, and the known pushes' p99.
+    func unknownTokenFlood(_ stack: EmbeddedStackSession, setup: Setup, publicPort: Int, metricsPort: Int) async throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/wrk") else {
+            throw ValidationError("--flood needs wrk (apt-get install wrk)")
+        }
+        // nil: as fast as wrk goes (64 connections, no pause).
+        let steps: [Int?] = floodRates.split(separator: ",").compactMap { text in
+            let word = text.trimmingCharacters(in: .whitespaces)
+            return word == "max" ? .some(nil) : Int(word).map { .some($0) }
+        }
+        guard !steps.isEmpty, steps.allSatisfy({ ($0 ?? 0) >= 0 }), (1...60).contains(floodSeconds) else {
+            throw ValidationError("--flood-rates needs numbers ≥ 0 or max, and --flood-seconds 1–60")
+        }
+        let script = FileManager.default.temporaryDirectory.appendingPathComponent("rsc-bench-flood-\(UUID().uuidString).lua")
+        try Data(Self.floodScript.utf8).write(to: script)
+        defer { try? FileManager.default.removeItem(at: script) }
+        say("\n## unknown-token flood: wrk on loopback posts to /linkedin/callbacks/<random token>, \(floodSeconds) s per step, while signed known pushes go at \(floodKnownRate)/s")
+        say("| unknown-token rate asked | wrk connections, pause | unknown requests/s absorbed | of which 503 throttled (no query) | known pushes p50 | known p99 | known non-2xx |")
+        say("|---|---|---|---|---|---|---|")
+        for rate in steps {
+            // wrk has no rate option: each connection pauses between requests (its Lua `delay`), so
+            // connections × 1000 / pause ≈ the rate asked (a little less: the answer's time adds to the pause).
+            let connections = rate.map { max(1, $0 / 250) } ?? 64
+            let pause = rate.map { $0 > 0 ? max(1, connections * 1_000 / $0) : 0 } ?? 0
+            let throttledBefore = try await Self.metric("rsc_export_callback_lookups_throttled_total", port: metricsPort)
+            async let known = knownPushes(setup: setup, rate: floodKnownRate, seconds: floodSeconds, warmup: 1)
+            let wrk: WrkResult
+            if rate == 0 {
+                wrk = WrkResult(requests: 0, seconds: Double(floodSeconds))
+            } else {
+                wrk = try await Self.runWrk(
+                    url: "http://127.0.0.1:\(publicPort)/", script: script.path, connections: connections, pauseMilliseconds: pause,
+                    seconds: floodSeconds + 2)
+            }
+            let samples = try await known
+            let throttled = try await Self.metric("rsc_export_callback_lookups_throttled_total", port: metricsPort) - throttledBefore
+            let latencies = samples.map { Self.milliseconds($0.latency) }.sorted()
+            let knownRefused = samples.filter { !(200..<300).contains($0.status ?? 0) }.count
+            say("| \(rate.map(String.init) ?? "max") | \(rate == 0 ? "-" : "\(connections), \(pause) ms") | \(Self.format(wrk.requestsPerSecond)) (\(wrk.requests) in \(Self.format(wrk.seconds)) s) | \(Int(throttled)) | \(Self.ms(Self.percentile(latencies, 0.5))) | \(Self.ms(Self.percentile(latencies, 0.99))) | \(knownRefused) of \(samples.count) |")
+        }
+        say("goal: known pushes p99 ≤ 50 ms; unknown tokens answered 404 (one query each, within the budget) or 503 (none)")
+    }
+
+    /// Signed known pushes, open loop, like `acknowledgements` but quiet; the first `warmup` seconds not counted.
+    func knownPushes(setup: Setup, rate: Int, seconds: Int, warmup: Int) async throws -> [Sample] {
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 64)
+        configuration.timeout = .init(connect: .seconds(5), read: .seconds(10))
+        let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        let run = UUID().uuidString.prefix(8).lowercased()
+        let total = rate * seconds, skipped = rate * warmup
+        let started = ContinuousClock.now + .milliseconds(100)
+        let samples: [Sample]
+        do {
+            samples = try await withThrowingTaskGroup(of: Sample.self) { group in
+                for index in 0..<total {
+                    let due = started + .nanoseconds(Int64(index) * 1_000_000_000 / Int64(rate))
+                    try await Task.sleep(until: due)
+                    let body = Array(#"""
+                        {"notificationId":"flood-\#(run)-\#(index)","type":"EXPORT_CANDIDATE_PROFILE","requestId":"flood-missing-\#(run)-\#(index)","integrationContext":"\#(DemoConnectAct.organization)","occurredAt":\#(Int64(Date().timeIntervalSince1970 * 1_000))}
+                        """#.utf8)
+                    let signature = LinkedInWebhookSignature.sign(body: body, secret: setup.clientSecret)
+                    let url = setup.callbackURL
+                    group.addTask {
+                        var request = HTTPClientRequest(url: url)
+                        request.method = .POST
+                        request.headers.add(name: "Content-Type", value: "application/json")
+                        request.headers.add(name: "X-LI-Signature", value: signature)
+                        request.body = .bytes(ByteBuffer(bytes: body))
+                        do {
+                            let response = try await http.execute(request, timeout: .seconds(10))
+                            _ = try await response.body.collect(upTo: 1 << 16)
+                            return Sample(index: index, latency: ContinuousClock.now - due, status: Int(response.status.code))
+                        } catch {
+                            return Sample(index: index, latency: ContinuousClock.now - due, status: nil)
+                        }
+                    }
+                }
+                var samples: [Sample] = []
+                for try await sample in group { samples.append(sample) }
+                return samples
+            }
+        } catch {
+            try? await http.shutdown()
+            throw error
+        }
+        try await http.shutdown()
+        return samples.filter { $0.index >= skipped }
+    }
+
+    /// wrk's Lua: a POST with a made-up 43-character token (the shape of ours) for every request.
+    static let floodScript = """
+        wrk.method = "POST"
+        wrk.headers["Content-Type"] = "application/json"
+        wrk.body = '{"notificationId":"flood","type":"EXPORT_CANDIDATE_PROFILE"}'
+        local alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+        function init(args)
+          math.randomseed(os.time() + math.floor(os.clock() * 1000000))
+        end
+        function delay()
+          return tonumber(os.getenv("RSC_FLOOD_PAUSE_MS") or "0")
+        end
+        function request()
+          local token = {}
+          for i = 1, 43 do
+            local n = math.random(1, 64)
+            token[i] = alphabet:sub(n, n)
+          end
+          return wrk.format(nil, "/linkedin/callbacks/" .. table.concat(token))
+        end
+        """
+
+    struct WrkResult {
+        var requests: Int
+        var seconds: Double
+        var requestsPerSecond: Double { seconds > 0 ? Double(requests) / seconds : 0 }
+    }
+
+    /// One bounded wrk run against loopback only (killed if it outlives its duration by 15 s).
+    static func runWrk(url: String, script: String, connections: Int, pauseMilliseconds: Int, seconds: Int) async throws -> WrkResult {
+        guard url.hasPrefix("http://127.0.0.1:") else { throw ValidationError("the flood goes to loopback only") }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/wrk")
+        process.arguments = ["-t1", "-c\(connections)", "-d\(seconds)s", "--timeout", "5s", "-s", script, url]
+        process.environment = ["RSC_FLOOD_PAUSE_MS": "\(pauseMilliseconds)"]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let deadline = ContinuousClock.now + .seconds(seconds + 15)
+        while process.isRunning {
+            if ContinuousClock.now > deadline {
+                process.terminate()
+                throw ValidationError("wrk did not finish within \(seconds + 15) s")
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        // "  123456 requests in 10.00s, 12.34MB read"
+        guard let line = text.split(separator: "\n").first(where: { $0.contains(" requests in ") }) else {
+            throw ValidationError("wrk printed no summary: \(text.suffix(500))")
+        }
+        let words = line.split(separator: " ")
+        let requests = Int(words.first ?? "") ?? 0
+        let duration = words.firstIndex(of: "in").flatMap { index in
+            words.indices.contains(index + 1) ? Double(words[index + 1].trimmingCharacters(in: CharacterSet(charactersIn: "s,"))) : nil
+        } ?? Double(seconds)
+        return WrkResult(requests: requests, seconds: duration)
+    }
+
+    /// The sum of one counter on rsc-export's /metrics (every label set).
+    static func metric(_ name: String, port: Int) async throws -> Double {
+        let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: "http://127.0.0.1:\(port)/metrics"), timeout: .seconds(5))
+        let text = String(buffer: try await response.body.collect(upTo: 1 << 22))
+        return text.split(separator: "\n")
+            .filter { $0.hasPrefix(name) && !$0.hasPrefix("#") }
+            .compactMap { $0.split(separator: " ").last.flatMap { Double($0) } }
+            .reduce(0, +)
     }
 
     struct Sample: Sendable {

@@ -60,12 +60,14 @@ struct CallbackSchemathesisTests {
             let stored = try await client.query("SELECT count(*)::int FROM linkedin_notifications", logger: logger)
                 .decode(Int.self).reduce(0, +)
             #expect(stored == 0, "schemathesis cannot sign, yet \(stored) notification(s) were stored")
-            let logs = worker.standardOutput + worker.standardError
-            #expect(!logs.contains(Self.clientSecret), "the client secret is in rsc-export's logs")
-            #expect(!logs.contains(#""msg":"request failed""#), "a request escaped its handler")
 
             worker.signal(SIGTERM)
             #expect(try await worker.waitForExit(timeout: .seconds(15)) == 0)
+            // Read after exit, to end of file: every line rsc-export wrote.
+            let logs = worker.standardOutput + worker.standardError
+            #expect(!logs.contains(Self.clientSecret), "the client secret is in rsc-export's logs")
+            #expect(!logs.contains(token), "the company's callback token is in rsc-export's logs")
+            #expect(!logs.contains(#""msg":"request failed""#), "a request escaped its handler")
         }
     }
 

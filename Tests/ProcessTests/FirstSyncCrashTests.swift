@@ -166,8 +166,9 @@ struct FirstSyncCrashTests {
                 let sent = ContinuousClock.now
                 _ = try await producer.send(
                     topic: ChangeTopic.candidates.rawValue, key: Array(FirstSyncCrashTests.live.utf8), value: Array(event.contractJSON.utf8))
-                // A change published while rsc-outbound is down arrives after the restart.
-                while !Task.isCancelled {
+                // A change published while rsc-outbound is down arrives after the restart; one that never
+                // arrives ends the wait after ten minutes and is missing from the arrivals the test checks.
+                while !Task.isCancelled, ContinuousClock.now < sent + .seconds(600) {
                     let record = await simulator.state.record(.atsCandidates, id: "77001", in: FirstSyncCrashTests.liveOrganization)
                     if record?["lastName"]?.stringValue == "Change \(sequence)" {
                         let elapsed = (ContinuousClock.now - sent).components

@@ -114,6 +114,35 @@ struct WorkerConfigurationTests {
         #expect(error?.description.contains(key) == true, "\(error?.description ?? "no error")")
     }
 
+    @Test("sslmode takes libpq's five modes, prefer when absent; anything else, or a CA file that is not there, is refused")
+    func sslModes() throws {
+        let base = "postgres://rsc:hunter2@db:5432/rsc"
+        #expect(try DatabaseSettings(url: base).tlsMode == .prefer, "libpq's default")
+        let modes: [String: DatabaseSettings.TLSMode] = [
+            "disable": .disable, "prefer": .prefer, "require": .require, "verify-ca": .verifyCA, "verify-full": .verifyFull,
+        ]
+        for (text, mode) in modes {
+            let settings = try DatabaseSettings(url: "\(base)?sslmode=\(text)")
+            #expect(settings.tlsMode == mode)
+            #expect(settings.requiresTLS == (mode != .disable && mode != .prefer), "\(text)")
+            #expect(try DatabaseSettings(url: settings.url) == settings, "\(text) survives the round trip")
+        }
+        for refused in ["allow", "required", "VERIFY-FULL", ""] {
+            #expect(throws: ConfigurationError.self, "sslmode=\(refused)") { try DatabaseSettings(url: "\(base)?sslmode=\(refused)") }
+        }
+        let pinned = try DatabaseSettings(url: "\(base)?sslmode=verify-full&sslrootcert=/etc/rsc/ca.pem", fileExists: { $0 == "/etc/rsc/ca.pem" })
+        #expect(pinned.caFile == "/etc/rsc/ca.pem")
+        #expect(try DatabaseSettings(url: pinned.url, fileExists: { _ in true }) == pinned)
+        let missing = #expect(throws: ConfigurationError.self) {
+            try DatabaseSettings(url: "\(base)?sslmode=verify-full&sslrootcert=/no/such/ca.pem", fileExists: { _ in false })
+        }
+        #expect(missing?.description.contains("sslrootcert") == true)
+        #expect(missing?.description.contains("hunter2") == false)
+        #expect(throws: ConfigurationError.self) {
+            try DatabaseSettings(url: "\(base)?sslmode=disable&sslrootcert=/etc/rsc/ca.pem", fileExists: { _ in true })
+        }
+    }
+
     @Test("the database URL for logs hides the password")
     func redacted() throws {
         let settings = try DatabaseSettings(url: "postgres://rsc:hunter2@db:5432/rsc?sslmode=require")

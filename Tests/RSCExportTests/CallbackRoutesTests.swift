@@ -21,9 +21,11 @@ struct CallbackRoutesTests {
         var store: NotificationStore
     }
 
-    func withListener(_ body: @Sendable @escaping (any TestClientProtocol, Fixture) async throws -> Void) async throws {
+    func withListener(
+        logs: CapturedLogs? = nil, _ body: @Sendable @escaping (any TestClientProtocol, Fixture) async throws -> Void
+    ) async throws {
         let box = try SecretBox(currentKeyBase64: SecretBox.generateKeyBase64())
-        let logger = TestPostgres.logger
+        let logger = logs?.logger() ?? TestPostgres.logger
         try await TestPostgres.withMigratedDatabase { client, _ async throws in
             let companies = CompanyStore(client: client, secrets: box, logger: logger)
             for (id, org, secret) in [("1842", Self.organization, Self.secret), ("77", "urn:li:organization:66", "other-secret")] {
@@ -178,6 +180,21 @@ struct CallbackRoutesTests {
             let object = try #require(try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: String])
             #expect(object["challengeCode"] == "c0de-43")
             #expect(object["challengeResponse"] == CallbackSignatureTests.openssl(key: Self.secret, message: "c0de-43"))
+        }
+    }
+
+    @Test("a request that fails inside the listener is logged with its route and SQLSTATE, never with the callback token in its path")
+    func failureLogHasNoToken() async throws {
+        let logs = CapturedLogs()
+        try await withListener(logs: logs) { http, fixture in
+            // The token lookup fails (its table is gone), so the request escapes to the error middleware.
+            try await fixture.client.query("ALTER TABLE companies RENAME TO companies_gone", logger: TestPostgres.logger)
+            let response = try await Self.post(http, token: fixture.token, body: Self.notification())
+            #expect(response.status == .internalServerError)
+            let failure = try #require(logs.lines.first { $0.message == "request failed" }, "\(logs.text)")
+            #expect(failure.metadata["route"]?.contains("linkedin/callbacks") == true, "\(failure.text)")
+            #expect(failure.metadata["error"]?.contains("42P01") == true, "\(failure.text)")
+            #expect(!logs.text.contains(fixture.token), "the callback token is in the log")
         }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import NIOHTTP1
 import PostgresNIO
 import RSCChangeEvents
 import RSCExport
@@ -256,12 +257,42 @@ struct ConnectFlowTests {
             #expect(toggle.json["jobsResent"] as? Int == 3)
             #expect(try await harness.count("SELECT count(*)::int FROM linkedin_records WHERE dirty AND resource = 'job_posting'") == 3)
             #expect(try await harness.count("SELECT count(*)::int FROM linkedin_records WHERE dirty AND resource <> 'job_posting'") == 0)
-            let same = try await harness.call(.PUT, "/companies/1842/rsc/settings", ["jobsPrivate": true])
+            let same = try await harness.call(.PUT, "/companies/1842/rsc/settings", ["actingUser": ConnectHarness.admin, "jobsPrivate": true])
             #expect(same.json["jobsResent"] as? Int == 0)
             #expect(try await harness.companies.find("1842")?.jobsPrivate == true)
             let notAdmin = try await harness.call(.PUT, "/companies/1842/rsc/settings", ["actingUser": ["id": "u-2", "role": "user"], "jobsPrivate": false])
             #expect(notAdmin.status == 403)
             #expect(try await harness.companies.find("1842")?.jobsPrivate == true)
+        }
+    }
+
+    @Test("every route that changes the integration refuses a request naming no acting user (400) or a non-admin (403), and nothing changes")
+    func everyChangeNeedsAnAdmin() async throws {
+        try await ConnectHarness.run { harness in
+            try await harness.connect()
+            let changes: [(HTTPMethod, String, [String: Any])] = [
+                (.POST, "/companies/1842/rsc/activate", ["teamtailorApiKey": ConnectHarness.teamtailorKey, "companyName": "Åkerlund & Co"]),
+                (.POST, "/companies/1842/rsc/integration", ["organizationUrn": ConnectHarness.organization, "contractUrns": [ConnectHarness.contract]]),
+                (.PUT, "/companies/1842/rsc/settings", ["jobsPrivate": true]),
+                (.DELETE, "/companies/1842/rsc", [:]),
+            ]
+            let before = try #require(try await harness.companies.find("1842"))
+            for (method, path, body) in changes {
+                let anonymous = try await harness.call(method, path, body)
+                #expect(anonymous.status == 400, "\(method) \(path) without actingUser")
+                #expect(anonymous.errorCode == "invalid_body")
+                var blank = body
+                blank["actingUser"] = ["id": "", "role": "admin"]
+                #expect(try await harness.call(method, path, blank).status == 400, "\(method) \(path) with an empty user id")
+                var recruiter = body
+                recruiter["actingUser"] = ["id": "u-7", "role": "recruiter"]
+                let refused = try await harness.call(method, path, recruiter)
+                #expect(refused.status == 403, "\(method) \(path) by a recruiter")
+                #expect(refused.errorCode == "admin_required")
+            }
+            let after = try #require(try await harness.companies.find("1842"))
+            #expect(after.jobsPrivate == before.jobsPrivate)
+            #expect(after.status == before.status)
         }
     }
 

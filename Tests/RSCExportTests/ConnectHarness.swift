@@ -111,6 +111,7 @@ struct ConnectHarness: Sendable {
             if (try? await HTTPClient.shared.get(url: "http://127.0.0.1:\(port)/").get()) != nil { return }
             try await Task.sleep(for: .milliseconds(50))
         }
+        throw HarnessTimeout(description: "nothing listened on port \(port) within 5 s")
     }
 
     // MARK: - Internal API
@@ -158,9 +159,11 @@ struct ConnectHarness: Sendable {
         try await processAll()
     }
 
-    /// Runs the processor until nothing is due.
+    /// Runs the processor until nothing is due (at most 1,000 rounds: a notification due again at once
+    /// every round would otherwise keep the test running for good).
     func processAll() async throws {
-        while try await processor.processDue() > 0 {}
+        for _ in 0..<1_000 where try await processor.processDue() == 0 { return }
+        throw HarnessTimeout(description: "notifications were still due after 1,000 processing rounds")
     }
 
     func application() async throws -> LinkedInApplication {
@@ -171,4 +174,9 @@ struct ConnectHarness: Sendable {
     func count(_ sql: String) async throws -> Int {
         try await postgres.query(PostgresQuery(unsafeSQL: sql), logger: logger).decode(Int.self).reduce(0, +)
     }
+}
+
+/// A bounded wait in the harness that ran out.
+struct HarnessTimeout: Error, CustomStringConvertible {
+    var description: String
 }

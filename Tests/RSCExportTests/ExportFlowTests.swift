@@ -5,7 +5,9 @@ import RSCExport
 import RSCLinkedInClient
 import RSCLinkedInSimulator
 import RSCStore
+import RSCTeamtailorClient
 import RSCTeamtailorSimulator
+import RSCTestSupport
 import Testing
 
 /// "Export to ATS" end to end: LinkedIn's signed push → our listener → stored → processed into Teamtailor.
@@ -119,6 +121,27 @@ struct ExportFlowTests {
             let emails = Set(await harness.teamtailor.state.records(.candidates, company: ConnectHarness.companyID)
                 .compactMap { $0.attributes["email"]?.stringValue })
             #expect(emails == ["export1@example.com", "export2@example.com", "export3@example.com"])
+        }
+    }
+
+    @Test("a processing failure in PostgreSQL is logged with its SQLSTATE, and the notification is kept for a retry")
+    func databaseFailureLogsSQLState() async throws {
+        try await ConnectHarness.run { harness in
+            try await harness.connect()
+            let logs = CapturedLogs()
+            let processor = NotificationProcessor(
+                postgres: harness.postgres, companies: harness.companies, linkedIn: harness.linkedInClient,
+                teamtailor: TeamtailorClient(baseURL: harness.teamtailorURL, http: .shared, logger: harness.logger),
+                logger: logs.logger(), now: { harness.clock.now() })
+            _ = try await harness.linkedIn.state.exportCandidate(
+                organization: ConnectHarness.organization, seat: try await Self.seat(harness), profile: Self.profile())
+            // Claiming works; reading the company for it does not.
+            try await harness.postgres.query("ALTER TABLE companies RENAME TO companies_gone", logger: harness.logger)
+            #expect(try await processor.processDue() == 1)
+            let failure = try #require(logs.lines.first { $0.message == "notification processing failed; will retry" }, "\(logs.text)")
+            #expect(failure.metadata["detail"]?.hasPrefix("PostgreSQL 42P01") == true, "\(failure.text)")
+            #expect(failure.metadata["company"] == ConnectHarness.companyID)
+            #expect(try await harness.count("SELECT count(*)::int FROM linkedin_notifications WHERE type = 'EXPORT_CANDIDATE_PROFILE' AND state = 'pending'") == 1)
         }
     }
 

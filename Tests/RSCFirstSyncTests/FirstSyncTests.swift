@@ -45,6 +45,17 @@ struct FirstSyncTests {
             return unread == 0 && unsent == 0
         }
 
+        /// Polls `sql` (a count) until it reaches `target`; throws when `timeout` passes first.
+        func waitUntil(_ sql: String, reaches target: Int, timeout: Duration = .seconds(300)) async throws {
+            let deadline = ContinuousClock.now + timeout
+            var seen = try await count(sql)
+            while seen < target {
+                guard ContinuousClock.now < deadline else { throw WaitTimedOut(what: sql, seen: seen, target: target, timeout: timeout) }
+                try await Task.sleep(for: .milliseconds(50))
+                seen = try await count(sql)
+            }
+        }
+
         func waitUntilFinished(timeout: Duration = .seconds(600)) async throws {
             let deadline = ContinuousClock.now + timeout
             while ContinuousClock.now < deadline {
@@ -111,9 +122,8 @@ struct FirstSyncTests {
                 group.addTask { try await harness.runner.run() }
                 defer { group.cancelAll() }
                 // Wait until history is flowing, then make a live change elsewhere.
-                while try await harness.count("SELECT count(*)::int FROM linkedin_records WHERE company_id = '1842' AND NOT dirty AND state = 'synced'") < 500 {
-                    try await Task.sleep(for: .milliseconds(100))
-                }
+                try await harness.waitUntil(
+                    "SELECT count(*)::int FROM linkedin_records WHERE company_id = '1842' AND NOT dirty AND state = 'synced'", reaches: 500)
                 let now = Date()
                 _ = try await harness.states.apply([ChangeEvent(
                     eventID: "live-1", event: "candidate.create", companyID: Self.live, occurredAt: now,
@@ -122,9 +132,8 @@ struct FirstSyncTests {
                         "first-name": .string("Live"), "last-name": .string("Change"), "email": .string("live@example.com"),
                         "created-at": .string(RFC3339.format(now)), "updated-at": .string(RFC3339.format(now)),
                     ]))])
-                while try await harness.count("SELECT count(*)::int FROM linkedin_records WHERE company_id = '77' AND state = 'synced' AND NOT dirty") < 1 {
-                    try await Task.sleep(for: .milliseconds(50))
-                }
+                try await harness.waitUntil(
+                    "SELECT count(*)::int FROM linkedin_records WHERE company_id = '77' AND state = 'synced' AND NOT dirty", reaches: 1)
                 #expect(try await harness.count("SELECT count(*)::int FROM linkedin_records WHERE company_id = '1842' AND dirty") > 0,
                         "the live change reached LinkedIn while history was still queued")
                 try await harness.waitUntilFinished()
@@ -140,9 +149,7 @@ struct FirstSyncTests {
         try await Self.run(seed: TeamtailorSeed(seed: 5, users: 4, jobs: 20, candidates: 600, applications: 1_500), runnerSettings: pausing) { harness in
             // First life: the reader runs alone (nothing drains), fills the queue and pauses; then it "crashes".
             let firstLife = Task { try await harness.runner.run() }
-            while try await harness.count("SELECT count(*)::int FROM linkedin_records WHERE company_id = '1842' AND dirty") < 600 {
-                try await Task.sleep(for: .milliseconds(100))
-            }
+            try await harness.waitUntil("SELECT count(*)::int FROM linkedin_records WHERE company_id = '1842' AND dirty", reaches: 600)
             firstLife.cancel()
             _ = try? await firstLife.value
             let cursors = try await harness.count("SELECT count(*)::int FROM first_sync_progress WHERE state = 'read' OR cursor IS NOT NULL")
@@ -240,4 +247,13 @@ final class ChangeBox: Sendable {
     private let events = Mutex<[ChangeEvent]>([])
     func add(_ event: ChangeEvent) { events.withLock { $0.append(event) } }
     func take() -> [ChangeEvent] { events.withLock { let all = $0; $0 = []; return all } }
+}
+
+/// A wait in a test that ran out: what was awaited, how far it got.
+struct WaitTimedOut: Error, CustomStringConvertible {
+    var what: String
+    var seen: Int
+    var target: Int
+    var timeout: Duration
+    var description: String { "\(what) reached \(seen), not \(target), within \(timeout)" }
 }

@@ -135,7 +135,18 @@ struct InboundHarness: Sendable {
     /// The next window: the clock moves one interval on, and every due company is polled.
     func pollNextWindow(_ poller: InboundPoller) async throws {
         clock.advance(Self.interval)
-        while try await poller.pollDue() > 0 {}
+        try await Self.pollUntilNothingDue(poller)
+    }
+
+    /// Polls until nothing is due; at most 1,000 rounds, so a company due again at once every round fails
+    /// the test instead of hanging it.
+    static func pollUntilNothingDue(_ poller: InboundPoller) async throws {
+        for _ in 0..<1_000 where try await poller.pollDue() == 0 { return }
+        throw PollingDidNotSettle()
+    }
+
+    struct PollingDidNotSettle: Error, CustomStringConvertible {
+        var description: String { "companies were still due after 1,000 poll rounds" }
     }
 
     // MARK: Inspection

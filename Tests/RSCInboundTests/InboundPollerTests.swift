@@ -190,7 +190,7 @@ struct InboundPollerTests {
             let survivor = h.poller(owner: "replica-b")
             #expect(try await survivor.pollDue() == 0)
             h.clock.advance(601)
-            while try await survivor.pollDue() > 0 {}
+            try await InboundHarness.pollUntilNothingDue(survivor)
 
             let detail = try await h.detail(company, candidate: candidate)
             #expect(detail.publicNotes.compactMap { $0.attributes["note"]?.stringValue }.sorted() == ["Note 1", "Note 2", "Note 3"])
@@ -248,11 +248,12 @@ struct InboundPollerTests {
                     for replica in replicas {
                         group.addTask {
                             var total = 0
-                            while true {
+                            for _ in 0..<1_000 {
                                 let count = try await replica.pollDue()
                                 if count == 0 { return total }
                                 total += count
                             }
+                            throw InboundHarness.PollingDidNotSettle()
                         }
                     }
                     return try await group.reduce(0, +)

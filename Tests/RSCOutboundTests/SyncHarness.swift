@@ -65,6 +65,8 @@ struct SyncHarness: Sendable {
                 if idleRounds >= 2, try await dueRecords(company) == 0, try await awaitingTasks(company) == 0 { return }
             case .waitUntil(let date):
                 try await Task.sleep(for: .milliseconds(max(20, min(2_000, Int(date.timeIntervalSinceNow * 1_000)))))
+            case .leaseLost:
+                throw HarnessError.leaseLost(company)
             }
         }
         throw HarnessError.notDrained(company)
@@ -104,6 +106,7 @@ struct SyncHarness: Sendable {
 
 enum HarnessError: Error {
     case notDrained(String)
+    case leaseLost(String)
 }
 
 /// Change events as Teamtailor's platform publishes them, with increasing versions.

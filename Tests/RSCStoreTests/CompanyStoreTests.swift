@@ -81,7 +81,10 @@ struct CompanyStoreTests {
                 try company.validate()
                 Issue.record("\(field): accepted")
             } catch {
-                guard case .invalid(let named, _) = error else { continue }
+                guard case .invalid(let named, _) = error else {
+                    Issue.record("\(field): refused, but not as invalid input: \(error)")
+                    continue
+                }
                 #expect(named == field)
             }
         }
