@@ -133,8 +133,9 @@ public enum RFC3339 {
 
     /// UTC with milliseconds and `Z`, as the contract writes them; the instant rounded to the nearest
     /// millisecond, so a parsed `….178+01:00` writes back as `….178Z` (not `.177` from binary fractions).
-    public static func format(_ date: Date) -> String {
-        let total = Int64((date.timeIntervalSince1970 * 1000).rounded())
+    /// With `offsetMinutes`, the local time at that offset and its `±hh:mm` (as Teamtailor's API writes them).
+    public static func format(_ date: Date, offsetMinutes: Int = 0) -> String {
+        let total = Int64((date.timeIntervalSince1970 * 1000).rounded()) + Int64(offsetMinutes) * 60_000
         var days = total / 86_400_000
         var milliseconds = total % 86_400_000
         if milliseconds < 0 {
@@ -157,7 +158,13 @@ public enum RFC3339 {
             return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
         }
         return pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2) + "T" + pad(seconds / 3600, 2) + ":"
-            + pad(seconds / 60 % 60, 2) + ":" + pad(seconds % 60, 2) + "." + pad(milliseconds % 1000, 3) + "Z"
+            + pad(seconds / 60 % 60, 2) + ":" + pad(seconds % 60, 2) + "." + pad(milliseconds % 1000, 3) + zone(offsetMinutes, pad)
+    }
+
+    private static func zone(_ minutes: Int, _ pad: (Int64, Int) -> String) -> String {
+        if minutes == 0 { return "Z" }
+        let magnitude = Int64(abs(minutes))
+        return (minutes < 0 ? "-" : "+") + pad(magnitude / 60, 2) + ":" + pad(magnitude % 60, 2)
     }
 }
 

@@ -178,40 +178,7 @@ struct BenchExport: AsyncParsableCommand {
         let run = UUID().uuidString.prefix(8).lowercased()
         let warmup = rate * warmupSeconds, total = warmup + rate * seconds
         let started = ContinuousClock.now + .milliseconds(100)
-        let samples: [Sample]
-        do {
-            samples = try await withThrowingTaskGroup(of: Sample.self) { group in
-                for index in 0..<total {
-                    let due = started + .nanoseconds(Int64(index) * 1_000_000_000 / Int64(rate))
-                    try await Task.sleep(until: due)
-                    let body = Array(#"""
-                        {"notificationId":"bench-\#(run)-\#(index)","type":"EXPORT_CANDIDATE_PROFILE","requestId":"bench-missing-\#(run)-\#(index)","integrationContext":"\#(DemoConnectAct.organization)","occurredAt":\#(Int64(Date().timeIntervalSince1970 * 1_000))}
-                        """#.utf8)
-                    let signature = LinkedInWebhookSignature.sign(body: body, secret: setup.clientSecret)
-                    let url = setup.callbackURL
-                    group.addTask {
-                        var request = HTTPClientRequest(url: url)
-                        request.method = .POST
-                        request.headers.add(name: "Content-Type", value: "application/json")
-                        request.headers.add(name: "X-LI-Signature", value: signature)
-                        request.body = .bytes(ByteBuffer(bytes: body))
-                        do {
-                            let response = try await http.execute(request, timeout: .seconds(10))
-                            _ = try await response.body.collect(upTo: 1 << 16)
-                            return Sample(index: index, latency: ContinuousClock.now - due, status: Int(response.status.code))
-                        } catch {
-                            return Sample(index: index, latency: ContinuousClock.now - due, status: nil)
-                        }
-                    }
-                }
-                var samples: [Sample] = []
-                for try await sample in group { samples.append(sample) }
-                return samples
-            }
-        } catch {
-            try? await http.shutdown()
-            throw error
-        }
+        let samples = try await Self.signedPushes(http: http, setup: setup, rate: rate, count: total, prefix: "bench-\(run)", from: started)
         let sendSeconds = (ContinuousClock.now - started).timeInterval
         try await http.shutdown()
         let counted = samples.filter { $0.index >= warmup }
@@ -289,14 +256,23 @@ struct BenchExport: AsyncParsableCommand {
         let run = UUID().uuidString.prefix(8).lowercased()
         let total = rate * seconds, skipped = rate * warmup
         let started = ContinuousClock.now + .milliseconds(100)
-        let samples: [Sample]
+        let samples = try await Self.signedPushes(http: http, setup: setup, rate: rate, count: total, prefix: "flood-\(run)", from: started)
+        try await http.shutdown()
+        return samples.filter { $0.index >= skipped }
+    }
+
+    /// `count` signed pushes at `rate` per second from `started`, open loop (each sent at its due time, whatever
+    /// the answers before it); each answer's latency from its due time. Shuts `http` down on failure.
+    static func signedPushes(
+        http: HTTPClient, setup: Setup, rate: Int, count: Int, prefix: String, from started: ContinuousClock.Instant
+    ) async throws -> [Sample] {
         do {
-            samples = try await withThrowingTaskGroup(of: Sample.self) { group in
-                for index in 0..<total {
+            return try await withThrowingTaskGroup(of: Sample.self) { group in
+                for index in 0..<count {
                     let due = started + .nanoseconds(Int64(index) * 1_000_000_000 / Int64(rate))
                     try await Task.sleep(until: due)
                     let body = Array(#"""
-                        {"notificationId":"flood-\#(run)-\#(index)","type":"EXPORT_CANDIDATE_PROFILE","requestId":"flood-missing-\#(run)-\#(index)","integrationContext":"\#(DemoConnectAct.organization)","occurredAt":\#(Int64(Date().timeIntervalSince1970 * 1_000))}
+                        {"notificationId":"\#(prefix)-\#(index)","type":"EXPORT_CANDIDATE_PROFILE","requestId":"\#(prefix)-missing-\#(index)","integrationContext":"\#(DemoConnectAct.organization)","occurredAt":\#(Int64(Date().timeIntervalSince1970 * 1_000))}
                         """#.utf8)
                     let signature = LinkedInWebhookSignature.sign(body: body, secret: setup.clientSecret)
                     let url = setup.callbackURL
@@ -323,8 +299,6 @@ struct BenchExport: AsyncParsableCommand {
             try? await http.shutdown()
             throw error
         }
-        try await http.shutdown()
-        return samples.filter { $0.index >= skipped }
     }
 
     /// wrk's Lua: a POST with a made-up 43-character token (the shape of ours) for every request.

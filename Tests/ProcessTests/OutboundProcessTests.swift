@@ -37,6 +37,23 @@ struct OutboundProcessTests {
         ]
     }
 
+    /// What rsc.outbound.dlq.v1 holds, read by a consumer group of its own until `count` letters or the deadline.
+    static func deadLetters(brokers: String, atLeast count: Int, until deadline: ContinuousClock.Instant) async throws -> [KafkaMessage] {
+        var configuration = KafkaConsumerConfiguration(
+            bootstrapServers: brokers, groupID: "dlq-reader-\(UUID())", topics: [ChangeTopic.deadLetterTopic]
+        )
+        configuration.sessionTimeout = .seconds(6)
+        configuration.heartbeatInterval = .milliseconds(500)
+        configuration.maxPollInterval = .seconds(10)
+        let reader = try KafkaConsumer(configuration: configuration, logger: TestPostgres.logger)
+        var letters: [KafkaMessage] = []
+        while letters.count < count, ContinuousClock.now < deadline {
+            letters += try await reader.poll(maxMessages: 10, timeout: .milliseconds(500))
+        }
+        await reader.close()
+        return letters
+    }
+
     func storedCount(_ client: PostgresClient) async throws -> Int {
         try await client.query("SELECT count(*)::int FROM entity_states", logger: logger).decode(Int.self).reduce(0, +)
     }
@@ -87,18 +104,7 @@ struct OutboundProcessTests {
             #expect(try await newestVersion() == 11)
 
             // The poison message and the unknown company's event are in the dead-letter topic, with reasons.
-            var dlqConfiguration = KafkaConsumerConfiguration(
-                bootstrapServers: kafka.bootstrapServers, groupID: "dlq-reader-\(UUID())", topics: [ChangeTopic.deadLetterTopic]
-            )
-            dlqConfiguration.sessionTimeout = .seconds(6)
-            dlqConfiguration.heartbeatInterval = .milliseconds(500)
-            dlqConfiguration.maxPollInterval = .seconds(10)
-            let reader = try KafkaConsumer(configuration: dlqConfiguration, logger: logger)
-            var letters: [KafkaMessage] = []
-            while letters.count < 2, ContinuousClock.now < deadline {
-                letters += try await reader.poll(maxMessages: 10, timeout: .milliseconds(500))
-            }
-            await reader.close()
+            let letters = try await Self.deadLetters(brokers: kafka.bootstrapServers, atLeast: 2, until: deadline)
             let classes = Set(letters.compactMap { $0.header("rsc-dlq-error-class") })
             #expect(classes == ["invalid_json", "unknown_company"])
             #expect(letters.allSatisfy { $0.header("rsc-dlq-original-topic") == topic && $0.header("rsc-dlq-reason") != nil })

@@ -74,18 +74,7 @@ struct PoisonDataTests {
                 #expect(await held("1842") == ["1", "4"], "stderr: \(worker.standardError.suffix(2000))")
                 #expect(await held("2077") == ["5"])
 
-                var configuration = KafkaConsumerConfiguration(
-                    bootstrapServers: kafka.bootstrapServers, groupID: "dlq-reader-\(UUID())", topics: [ChangeTopic.deadLetterTopic]
-                )
-                configuration.sessionTimeout = .seconds(6)
-                configuration.heartbeatInterval = .milliseconds(500)
-                configuration.maxPollInterval = .seconds(10)
-                let reader = try KafkaConsumer(configuration: configuration, logger: logger)
-                var letters: [KafkaMessage] = []
-                while letters.count < 3, ContinuousClock.now < deadline {
-                    letters += try await reader.poll(maxMessages: 10, timeout: .milliseconds(500))
-                }
-                await reader.close()
+                let letters = try await OutboundProcessTests.deadLetters(brokers: kafka.bootstrapServers, atLeast: 3, until: deadline)
                 #expect(letters.count == 3)
                 #expect(letters.allSatisfy { $0.header("rsc-dlq-error-class") == "storage_refused" })
                 let reasons = letters.compactMap { $0.header("rsc-dlq-reason") }

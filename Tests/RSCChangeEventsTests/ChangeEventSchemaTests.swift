@@ -272,4 +272,14 @@ struct RFC3339Tests {
             #expect(RFC3339.parse(bad) == nil, "\(bad)")
         }
     }
+
+    @Test("formatting at an offset writes the local time and ±hh:mm, as Teamtailor does, for the same instant")
+    func formatsOffsets() throws {
+        let utc = try #require(RFC3339.parse("2017-01-18T20:04:56.178Z"))
+        #expect(RFC3339.format(utc, offsetMinutes: 60) == "2017-01-18T21:04:56.178+01:00")
+        #expect(RFC3339.format(utc, offsetMinutes: -330) == "2017-01-18T14:34:56.178-05:30")
+        // Across midnight and back: the date moves with the offset.
+        #expect(RFC3339.format(utc, offsetMinutes: 240) == "2017-01-19T00:04:56.178+04:00")
+        #expect(RFC3339.parse(RFC3339.format(utc, offsetMinutes: 240)) == utc)
+    }
 }

@@ -10,19 +10,10 @@ import Testing
 struct PostgresErrorsTests {
     let logger = TestPostgres.logger
 
-    func failure(_ query: PostgresQuery, on client: PostgresClient) async -> (any Error)? {
-        do {
-            for try await _ in try await client.query(query, logger: logger) {}
-            return nil
-        } catch {
-            return error
-        }
-    }
-
     @Test("a server error names its SQLSTATE and PostgreSQL's message")
     func serverError() async throws {
         try await TestPostgres.withMigratedDatabase { client, _ async throws in
-            let error = try #require(await failure("SELECT 1 FROM no_such_table", on: client))
+            let error = try #require(await TestPostgres.failure(of: "SELECT 1 FROM no_such_table", on: client))
             let line = loggable(error)
             #expect(line == #"PostgreSQL 42P01: relation "no_such_table" does not exist"#, "\(line)")
             #expect(!line.contains("Generic description"))
@@ -33,7 +24,7 @@ struct PostgresErrorsTests {
     func dataException() async throws {
         try await TestPostgres.withMigratedDatabase { client, _ async throws in
             let email = "asa.lindqvist@example.com"
-            let error = try #require(await failure("SELECT \(email)::int", on: client))
+            let error = try #require(await TestPostgres.failure(of: "SELECT \(email)::int", on: client))
             let line = loggable(error)
             #expect(line.hasPrefix("PostgreSQL 22P02"), "\(line)")
             #expect(!line.contains(email))

@@ -10,31 +10,22 @@ import Testing
 struct StorageFailureTests {
     let logger = TestPostgres.logger
 
-    func failure(_ query: PostgresQuery, on client: PostgresClient) async -> (any Error)? {
-        do {
-            for try await _ in try await client.query(query, logger: logger) {}
-            return nil
-        } catch {
-            return error
-        }
-    }
-
     @Test("a NUL in jsonb, a NUL in text and an index row over PostgreSQL's limit are refused data")
     func refusedData() async throws {
         try await TestPostgres.withMigratedDatabase { client, _ async throws in
             try await client.query("CREATE TABLE poison (id text PRIMARY KEY, body jsonb)", logger: logger)
-            let nulInJSON = try #require(await failure(#"SELECT '{"name":"Zo\u0000ë"}'::jsonb"#, on: client))
+            let nulInJSON = try #require(await TestPostgres.failure(of: #"SELECT '{"name":"Zo\u0000ë"}'::jsonb"#, on: client))
             #expect(StorageFailure(classifying: nulInJSON) == .dataRejected, "\(loggable(nulInJSON))")
             #expect(loggable(nulInJSON).hasPrefix("PostgreSQL 22P05"))
-            let nulInText = try #require(await failure("SELECT \("18\u{0}42")::text", on: client))
+            let nulInText = try #require(await TestPostgres.failure(of: "SELECT \("18\u{0}42")::text", on: client))
             #expect(StorageFailure(classifying: nulInText) == .dataRejected, "\(loggable(nulInText))")
             #expect(loggable(nulInText).hasPrefix("PostgreSQL 22021"))
             let random = (0..<4_000).map { _ in String(UInt8.random(in: 0...255), radix: 16) }.joined()
-            let overLong = try #require(await failure("INSERT INTO poison (id) VALUES (\(random))", on: client))
+            let overLong = try #require(await TestPostgres.failure(of: "INSERT INTO poison (id) VALUES (\(random))", on: client))
             #expect(StorageFailure(classifying: overLong) == .dataRejected, "\(loggable(overLong))")
             #expect(loggable(overLong).hasPrefix("PostgreSQL 54000"))
             try await client.query("INSERT INTO poison (id) VALUES ('1')", logger: logger)
-            let duplicate = try #require(await failure("INSERT INTO poison (id) VALUES ('1')", on: client))
+            let duplicate = try #require(await TestPostgres.failure(of: "INSERT INTO poison (id) VALUES ('1')", on: client))
             #expect(StorageFailure(classifying: duplicate) == .dataRejected)
         }
     }
@@ -42,10 +33,10 @@ struct StorageFailureTests {
     @Test("a missing table is unexpected, a cancelled statement transient, an error not PostgreSQL's unexpected")
     func otherFailures() async throws {
         try await TestPostgres.withMigratedDatabase { client, _ async throws in
-            let missing = try #require(await failure("SELECT 1 FROM no_such_table", on: client))
+            let missing = try #require(await TestPostgres.failure(of: "SELECT 1 FROM no_such_table", on: client))
             #expect(StorageFailure(classifying: missing) == .unexpected)
             // The server cancels the statement (57014), as it does on an operator's or a timeout's cancel.
-            let cancelled = try #require(await failure("SELECT pg_cancel_backend(pg_backend_pid()), pg_sleep(5)", on: client))
+            let cancelled = try #require(await TestPostgres.failure(of: "SELECT pg_cancel_backend(pg_backend_pid()), pg_sleep(5)", on: client))
             #expect(StorageFailure(classifying: cancelled) == .transient, "\(loggable(cancelled))")
             #expect(loggable(cancelled).hasPrefix("PostgreSQL 57014"))
         }

@@ -27,6 +27,16 @@ public enum TestPostgres {
         return logger
     }()
 
+    /// The error a statement fails with, or nil when it succeeds (its rows are read and dropped).
+    public static func failure(of query: PostgresQuery, on client: PostgresClient) async -> (any Error)? {
+        do {
+            for try await _ in try await client.query(query, logger: logger) {}
+            return nil
+        } catch {
+            return error
+        }
+    }
+
     /// A brand-new, empty database on the test server; each test gets its own, so tests run in parallel.
     public static func freshDatabase() async throws -> DatabaseSettings {
         let base = try await server.value
