@@ -33,12 +33,13 @@ public struct ReconciliationRequests: Sendable {
 
     /// Every active company: after a gap in a change topic, whose companies cannot be told apart.
     @discardableResult
-    public func requestAll() async throws -> Int {
+    public func requestAll(full: Bool = false) async throws -> Int {
         let rows = try await postgres.query(
             """
-            INSERT INTO reconcile_state (company_id, requested_at)
-            SELECT company_id, now() FROM companies WHERE status = 'active'
-            ON CONFLICT (company_id) DO UPDATE SET requested_at = now()
+            INSERT INTO reconcile_state (company_id, requested_at, requested_full)
+            SELECT company_id, now(), \(full) FROM companies WHERE status = 'active'
+            ON CONFLICT (company_id) DO UPDATE
+            SET requested_at = now(), requested_full = reconcile_state.requested_full OR EXCLUDED.requested_full
             RETURNING 1
             """,
             logger: logger)

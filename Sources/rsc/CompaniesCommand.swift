@@ -137,12 +137,25 @@ struct CompaniesCommand: AsyncParsableCommand {
                 """
         )
 
-        @Argument(help: "Teamtailor company id.") var companyID: String
+        @Argument(help: "Teamtailor company id (omit with --all).") var companyID: String?
+        @Flag(help: "Every active company (after events were lost from a change topic).") var all = false
         @Flag(help: "Read every record and find deletes no event carried.") var full = false
         @Flag(help: "Wait until the pass has finished and print its counts.") var wait = false
         @Option(help: "With --wait: give up after this many seconds.") var timeout = 3_600
 
+        func validate() throws {
+            guard (companyID == nil) == all else { throw ValidationError("name one company, or --all") }
+            if all && wait { throw ValidationError("--wait takes one company") }
+        }
+
         func run() async throws {
+            guard let companyID else {
+                let count = try await CommandEnvironment.withPostgres { client in
+                    try await ReconciliationRequests(postgres: client, logger: CommandEnvironment.logger).requestAll(full: full)
+                }
+                print("\(full ? "full" : "incremental") reconciliation requested for \(count) active companies")
+                return
+            }
             let requestedAt = Date()
             let status = try await CommandEnvironment.withPostgres { client -> ReconciliationStatus? in
                 guard try await CompaniesCommand.store(client).find(companyID) != nil else {

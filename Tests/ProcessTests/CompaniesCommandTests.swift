@@ -53,6 +53,9 @@ struct CompaniesCommandTests {
         #expect(reconcile.stdout.contains("full reconciliation requested"))
         #expect(try await run("status", "1842").stdout.contains("reconciliation: a pass is requested"))
         #expect(try await run("companies", "reconcile", "404").status != 0)
+        let everyone = try await run("companies", "reconcile", "--all")
+        #expect(everyone.status == 0 && everyone.stdout.contains("requested for 1 active companies"), "\(everyone.stderr)")
+        #expect(try await run("companies", "reconcile").status != 0, "a company or --all")
 
         for output in [added, list, show, after, duplicate] {
             #expect(!(output.stdout + output.stderr).contains("SECRET"))
