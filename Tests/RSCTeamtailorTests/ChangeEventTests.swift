@@ -21,6 +21,20 @@ struct ChangeEventTests {
         return Array(envelope.canonicalText.utf8)
     }
 
+    @Test("an event's version is never below its record's updated-at as the API shows it, so a read of it is never newer")
+    func versionCoversTheAPIStamp() async throws {
+        try await withHarness { h in
+            // 0.6 ms past the millisecond: the API rounds updated-at up to the next one.
+            h.clock.set(Date(timeIntervalSince1970: 1_796_000_000.1236))
+            let candidate = try await h.client.createCandidate(
+                TeamtailorNewCandidate(firstName: "Åsa", lastName: "Lindqvist", email: "asa@example.com"), credentials: Harness.key)
+            let read = try #require(try await h.client.candidate(id: candidate.id, credentials: Harness.key))
+            let stamp = try #require(read.attributes["updated-at"]?.stringValue.flatMap(RFC3339.parse))
+            let event = try #require(h.events.all.last)
+            #expect(event.version >= Int64((stamp.timeIntervalSince1970 * 1_000_000).rounded()), "\(event.version) vs \(stamp)")
+        }
+    }
+
     @Test("API and Swift changes publish contract events: valid against the schema, versions strictly increasing")
     func eventsFollowTheContract() async throws {
         try await withHarness { h in

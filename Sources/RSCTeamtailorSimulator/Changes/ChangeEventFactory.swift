@@ -2,14 +2,17 @@ import Foundation
 import RSCChangeEvents
 
 /// Turns a store change into the contract's change event, with a version that only ever grows.
-// The version is the clock's microseconds, bumped past the last one handed out: strictly increasing per
-// entity (and overall) even when the clock stands still or steps back.
+// The version is the record's `updated-at` as the API shows it (rounded to the millisecond) in microseconds,
+// bumped past the last one handed out: strictly increasing per entity (and overall) even when the clock stands
+// still or steps back, and never below what a read of the same record through the API gives (the first sync and
+// reconciliation take `updated-at` as the version), so a read never counts a stored change as newer.
+// Decided here: Teamtailor publishes no version scheme.
 struct ChangeEventFactory: Sendable {
     private var lastVersion: Int64 = 0
 
     mutating func nextVersion(now: Date) -> Int64 {
-        let micros = Int64((now.timeIntervalSince1970 * 1_000_000).rounded(.down))
-        lastVersion = max(lastVersion + 1, micros)
+        let shown = Int64((now.timeIntervalSince1970 * 1_000).rounded()) * 1_000
+        lastVersion = max(lastVersion + 1, shown)
         return lastVersion
     }
 
