@@ -9,8 +9,9 @@ public struct ReconciliationSchedule: Sendable, Equatable {
     /// A full pass also lists every id, to find deletes no event carried (`RECONCILE_FULL_INTERVAL_SECONDS`, weekly).
     public var fullInterval: Duration
     /// How far before the last pass's start the next one reads: a change saved while that pass read, or
-    /// stamped by a Teamtailor clock a little behind ours, is read again rather than missed.
-    public var overlap: Duration = .seconds(600)
+    /// stamped by a Teamtailor clock a little behind ours, is read again rather than missed. Ten minutes, or a
+    /// tenth of a short interval (the demo's), so a pass does not re-read the previous ones.
+    public var overlap: Duration { min(.seconds(600), interval / 10) }
 
     public init(interval: Duration = .seconds(86_400), fullInterval: Duration = .seconds(604_800)) {
         self.interval = interval

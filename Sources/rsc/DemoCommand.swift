@@ -38,7 +38,9 @@ struct DemoCommand: AsyncParsableCommand {
             say("companies \(Self.companies.joined(separator: ", ")) connected (2077 has \"Make all jobs private on LinkedIn\" on)")
 
             let metricsPort = try FreePort.loopback()
-            let (worker, logURL) = try stack.launchWorker(metricsPort: metricsPort, logName: "rsc-demo-outbound.log")
+            // Reconciliation every 30 s instead of daily, so the demo shows a lost change repaired.
+            let (worker, logURL) = try stack.launchWorker(
+                metricsPort: metricsPort, extraEnvironment: ["RECONCILE_INTERVAL_SECONDS": "30"], logName: "rsc-demo-outbound.log")
             defer { if worker.isRunning { worker.terminate() } }
             say("started rsc-outbound (pid \(worker.processIdentifier); JSON logs in \(logURL.path); metrics on :\(metricsPort))")
 
@@ -104,6 +106,8 @@ struct DemoCommand: AsyncParsableCommand {
             try await connect.inbound(seat: seat, timeout: .seconds(60))
             inbound.interrupt()
             inbound.waitUntilExit()
+            say("\n— a change whose event is lost, repaired by reconciliation (every 30 s for the demo; daily in production) —")
+            try await connect.repair(timeout: .seconds(90))
             try await summary(client: stack.client, simulator: stack.simulator, metricsPort: metricsPort, kafka: stack.kafka, logger: logger)
 
             worker.interrupt()

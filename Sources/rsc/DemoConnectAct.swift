@@ -103,6 +103,33 @@ struct DemoConnectAct: Sendable {
         return false
     }
 
+    /// Reconciliation: a change made in Teamtailor whose event is lost never reaches LinkedIn through the topics;
+    /// the next pass (every 30 s in the demo, daily in production) reads it from Teamtailor's API and sends it.
+    func repair(timeout: Duration) async throws {
+        let held = await stack.simulator.state.records(.atsCandidates, in: Self.organization)
+        guard let candidate = held.keys.compactMap({ Int($0.id) }).sorted().first else {
+            say("  no candidate on LinkedIn to change; skipped")
+            return
+        }
+        let name = "Reconciled-\(candidate)"
+        stack.lostEvents.lose(next: 1)
+        try await stack.teamtailor.updateCandidate(company: Self.company, id: candidate, attributes: ["first-name": .string(name)])
+        say("  Teamtailor renames candidate \(candidate) to \"\(name)\"; its change event is lost on purpose (never published)")
+        let started = ContinuousClock.now
+        let deadline = started + timeout
+        while ContinuousClock.now < deadline {
+            let onLinkedIn = await stack.simulator.state.records(.atsCandidates, in: Self.organization)[SimulatedRecordID(String(candidate))]
+            if onLinkedIn?["firstName"]?.stringValue == name {
+                let reconciliation = try await call(.GET, "/companies/\(Self.company)/rsc/status").json["reconciliation"] as? [String: Any] ?? [:]
+                say("  LinkedIn shows \"\(name)\" \(Self.milliseconds(ContinuousClock.now - started) / 1_000) s later: a reconciliation pass read it from Teamtailor")
+                say("    admin page: reconciliation \(reconciliation["state"] ?? "?"), last \(reconciliation["kind"] ?? "?") pass at \(reconciliation["lastCompletedAt"] ?? "?"), \(reconciliation["recordsChecked"] ?? 0) records checked, repaired \(reconciliation["recordsRepaired"] ?? [:])")
+                return
+            }
+            try await Task.sleep(for: .seconds(1))
+        }
+        say("  LinkedIn still shows the old name after \(timeout); see rsc status \(Self.company)")
+    }
+
     /// LinkedIn → Teamtailor: a recruiter's public and private notes, an InMail and contact details the
     /// member shared reach the exported candidate's profile at the next poll (a short interval here).
     func inbound(seat: String, timeout: Duration) async throws {

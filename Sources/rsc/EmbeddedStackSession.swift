@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Logging
 import PostgresNIO
 import RSCChangeEvents
@@ -23,6 +24,24 @@ struct EmbeddedStackSession: Sendable {
     let linkedInPort: Int
     let secretKey: String
     let logger: Logger
+    /// Change events the Teamtailor simulator makes but does not publish: the demo loses one on purpose.
+    let lostEvents: LostEvents
+
+    /// How many of the Teamtailor simulator's next change events are lost instead of published.
+    final class LostEvents: Sendable {
+        private let remaining = Mutex(0)
+
+        func lose(next count: Int) { remaining.withLock { $0 += count } }
+
+        /// True when this event is to be lost (and counts it).
+        func take() -> Bool {
+            remaining.withLock { remaining in
+                guard remaining > 0 else { return false }
+                remaining -= 1
+                return true
+            }
+        }
+    }
 
     static func run<T: Sendable>(
         companies: [String], privateJobs: Set<String> = [], simulatorConfiguration: LinkedInSimulatorConfiguration = .init(),
@@ -38,8 +57,9 @@ struct EmbeddedStackSession: Sendable {
         let secretKey = SecretBox.generateKeyBase64()
         let client = PostgresClient(settings: try DatabaseSettings(url: postgres.url), applicationName: "rsc-sandbox", backgroundLogger: quiet)
         let publisher = try KafkaProducer(configuration: .init(bootstrapServers: kafka.bootstrapServers), logger: quiet)
+        let lostEvents = LostEvents()
         let teamtailor = TeamtailorSimulator(configuration: .init(), logger: quiet) { event in
-            guard let topic = event.topic else { return }
+            guard let topic = event.topic, !lostEvents.take() else { return }
             _ = try? await publisher.send(
                 topic: topic.rawValue, key: Array(event.companyID.utf8), value: Array(event.contractJSON.utf8),
                 headers: [KafkaHeader(name: "tt-event", value: Array(event.event.utf8)), KafkaHeader(name: "tt-schema", value: Array("v1".utf8))])
@@ -59,10 +79,13 @@ struct EmbeddedStackSession: Sendable {
                     linkedInClientSecret: "sandbox-secret-\(id)", organizationURN: "urn:li:organization:\(id)",
                     contractURNs: ["urn:li:contract:\(id)00"], jobsPrivate: privateJobs.contains(id)
                 ))
+                // The company exists in Teamtailor too (its records come as generated change events), so a
+                // reconciliation pass reads it like any other instead of being refused the key.
+                try await teamtailor.state.createCompany(id: id, apiKey: "sandbox-token-\(id)")
             }
             let session = EmbeddedStackSession(
                 postgres: postgres, kafka: kafka, simulator: simulator, teamtailor: teamtailor, teamtailorURL: teamtailorURL,
-                client: client, linkedInPort: port, secretKey: secretKey, logger: logger
+                client: client, linkedInPort: port, secretKey: secretKey, logger: logger, lostEvents: lostEvents
             )
             // The simulator's publisher flushes and closes while the broker is still up.
             do {
