@@ -24,17 +24,20 @@ public struct Disconnection: Service {
     let linkedIn: LinkedInClient
     let logger: Logger
     let idlePoll: Duration
+    /// `TEAMTAILOR_APP_URL`: a closed job without an apply URL links to its page there.
+    let teamtailorAppURL: String
     let owner = "disconnect-\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)"
 
     public init(
         postgres: PostgresClient, companies: CompanyStore, directory: CallbackDirectory, linkedIn: LinkedInClient,
-        idlePoll: Duration = .seconds(2), logger: Logger
+        idlePoll: Duration = .seconds(2), teamtailorAppURL: String = CompanyMappingSettings.defaultTeamtailorAppURL, logger: Logger
     ) {
         self.postgres = postgres
         self.companies = companies
         self.directory = directory
         self.linkedIn = linkedIn
         self.idlePoll = idlePoll
+        self.teamtailorAppURL = teamtailorAppURL
         self.logger = logger
     }
 
@@ -92,7 +95,7 @@ public struct Disconnection: Service {
             }
             let jobs = try await openJobPostings(companyID)
             for batch in jobs.chunked(100) {
-                let closing = batch.map { job in (id: job.id, body: Self.closedPosting(job, organization: organization, companyID: companyID)) }
+                let closing = batch.map { job in (id: job.id, body: Self.closedPosting(job, organization: organization, companyID: companyID, teamtailorAppURL: teamtailorAppURL)) }
                 _ = try await linkedIn.createJobPostings(closing, application: application)
                 try await markGone(companyID, resource: "job_posting", ids: batch.map(\.id))
             }
@@ -105,8 +108,9 @@ public struct Disconnection: Service {
     struct JobTitle { var id: String; var title: String?; var applyURL: String? }
 
     /// A posting closed on LinkedIn: the fields LinkedIn requires (`companyApplyUrl` among them), state CLOSED, private.
-    static func closedPosting(_ job: JobTitle, organization: String, companyID: String) -> JSONValue {
-        let settings = CompanyMappingSettings(organizationURN: organization, jobsPrivate: true, companyID: companyID)
+    static func closedPosting(_ job: JobTitle, organization: String, companyID: String, teamtailorAppURL: String) -> JSONValue {
+        let settings = CompanyMappingSettings(
+            organizationURN: organization, jobsPrivate: true, companyID: companyID, teamtailorAppURL: teamtailorAppURL)
         let title = String((job.title ?? "Closed job").prefix(200))
         let description = "<p>\(title)</p><p>This job is closed. It was synced from the applicant tracking system, which is no longer connected.</p>"
         return .object([

@@ -57,7 +57,9 @@ await WorkerRuntime.run(name: "rsc-export", defaultGroupID: "rsc-export", usesKa
         NotificationProcessor(
             postgres: context.postgres, companies: companies, linkedIn: linkedIn, teamtailor: teamtailor, wakeUp: storedPush,
             logger: logger),
-        Disconnection(postgres: context.postgres, companies: companies, directory: directory, linkedIn: linkedIn, logger: logger),
+        Disconnection(
+            postgres: context.postgres, companies: companies, directory: directory, linkedIn: linkedIn,
+            teamtailorAppURL: exportSettings.teamtailorAppURL.absoluteString, logger: logger),
         ExportGauges(store: store, logger: logger),
     ]
 }
