@@ -188,6 +188,24 @@ struct FirstSyncTests {
         }
     }
 
+    @Test("a history record PostgreSQL refuses (a NUL in a name) is left out with an error on the admin page; the rest is stored and the read finishes")
+    func unstorableRecordLeftOut() async throws {
+        try await Self.run(seed: TeamtailorSeed(seed: 4, users: 2, jobs: 3, candidates: 40, applications: 40)) { harness async throws in
+            let candidates = await harness.teamtailor.state.records(.candidates, company: Self.history)
+            let poisoned = try #require(candidates.dropFirst(10).first).id
+            // Valid JSON from Teamtailor's API, but PostgreSQL stores no NUL in jsonb (22P05).
+            try await harness.teamtailor.updateCandidate(company: Self.history, id: poisoned, attributes: ["first-name": .string("Zo\u{0}ë")])
+            let deadline = ContinuousClock.now + .seconds(60)
+            while ContinuousClock.now < deadline, try await harness.runner.readOneCompany() {}
+            #expect(try await harness.count("SELECT count(*)::int FROM first_sync_progress WHERE company_id = '1842' AND state <> 'read'") == 0,
+                    "the read finished instead of failing on the same page")
+            #expect(try await harness.count(
+                "SELECT count(*)::int FROM entity_states WHERE company_id = '1842' AND entity_type = 'candidates'") == candidates.count - 1)
+            #expect(try await harness.count(
+                "SELECT count(*)::int FROM company_errors WHERE company_id = '1842' AND source = 'first_sync' AND cause = 'unstorable_record' AND subject = 'candidates/\(poisoned)'") == 1)
+        }
+    }
+
     @Test("Teamtailor refusing the stored key stops the history read, marks it failed and tells the admin; nothing retries hot")
     func refusedKeyIsReported() async throws {
         try await Self.run(seed: TeamtailorSeed(seed: 3, users: 2, jobs: 2, candidates: 10, applications: 10), storedKey: "revoked-key") { harness async throws in
