@@ -32,6 +32,7 @@ public actor SimulatorState {
             attempts: configuration.pushAttempts, backoff: configuration.pushBackoff, timeout: configuration.pushTimeout,
             logger: logger)
         registry.registerPartner(clientID: configuration.partnerClientID, clientSecret: configuration.partnerClientSecret)
+        if configuration.recordsAcceptanceLatency { data.acceptanceLatencies = [] }
     }
 
     /// The injected latency, slept by the HTTP layer before the call enters the actor.

@@ -28,6 +28,25 @@ struct CandidateSyncTests {
         }
     }
 
+    @Test("with acceptance latencies kept (benchmarks), each accepted candidate's time since its atsLastModifiedAt is recorded; off, nothing")
+    func acceptanceLatencies() async throws {
+        try await withSimulator({ $0.recordsAcceptanceLatency = true }) { h in
+            let token = try await h.token()
+            // The simulator's clock stands at 2026-01-01T00:00:00Z; the record says it changed 2.5 s before.
+            let modified = Int64(h.clock.now().timeIntervalSince1970 * 1_000) - 2_500
+            let record = Fixtures.candidate().objectValue!.merging(["atsCreatedAt": .int(Fixtures.createdAt), "atsLastModifiedAt": .int(modified)]) { $1 }
+            let reply = try await h.putCandidates(["C1": .object(record), "C2": Fixtures.candidate(email: "not-an-email")], token: token)
+            #expect(reply.status == 200)
+            let latencies = await h.state.acceptanceLatencies()
+            #expect(latencies.count == 1, "only the accepted one: \(latencies)")
+            #expect(latencies.first.map { abs($0 - 2.5) < 0.001 } == true, "\(latencies)")
+        }
+        try await withSimulator { h in
+            _ = try await h.putCandidates(["C1": Fixtures.candidate()], token: try await h.token())
+            #expect(await h.state.acceptanceLatencies().isEmpty)
+        }
+    }
+
     @Test("each required candidate field is enforced with a message naming it")
     func candidateRules() async throws {
         try await withSimulator { h in

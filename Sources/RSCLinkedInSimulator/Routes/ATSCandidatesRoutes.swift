@@ -8,13 +8,14 @@ enum ATSCandidatesRoutes {
     static let upsert = APIEndpoint(method: .put, path: path, restliMethod: .batchUpdate) { request throws(APIError) in
         let keys = try Batch.entityKeys(request.query, kind: .candidate, caller: request.caller)
         let records = try Batch.match(Batch.entities(request.body), to: keys, kind: .candidate)
-        return PreparedOperation(recordCount: keys.count, countsRecords: true) { data, _ in
+        return PreparedOperation(recordCount: keys.count, countsRecords: true) { data, context in
             var outcome = BatchOutcome()
             for key in keys {
                 let record = records[key]!
                 do throws(RecordFailure) {
                     try CandidateRules.validate(record)
                     data.tenants[key.integrationContext, default: TenantStore()].candidates[key.id] = record
+                    data.noteAccepted(record, at: context.now)
                     outcome.succeeded(key.answerKey)
                 } catch {
                     outcome.failed(key.answerKey, error)

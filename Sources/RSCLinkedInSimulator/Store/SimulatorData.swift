@@ -14,6 +14,15 @@ struct SimulatorData: Sendable {
     var onboarding = OnboardingStore()
     /// Recruiter's side: contracts, seats, notes, InMails, stubs and exports.
     var recruiter = RecruiterStore()
+    /// Seconds from each accepted candidate's or application's `atsLastModifiedAt` to its acceptance; nil
+    /// unless `LinkedInSimulatorConfiguration.recordsAcceptanceLatency`.
+    var acceptanceLatencies: [Double]?
+
+    /// Notes an accepted record's latency, when that is being kept.
+    mutating func noteAccepted(_ record: JSONObject, at now: Date) {
+        guard acceptanceLatencies != nil, let modified = record["atsLastModifiedAt"]?.intValue else { return }
+        acceptanceLatencies?.append(now.timeIntervalSince1970 - Double(modified) / 1_000)
+    }
 }
 
 /// The asynchronous job-posting task LinkedIn answers a job batch with; it lives 24 hours.
