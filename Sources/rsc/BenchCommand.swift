@@ -26,26 +26,69 @@ struct BenchCommand: AsyncParsableCommand {
         @Flag(name: .customLong("consume-only"), help: "Throughput run with sending paused (LINKEDIN_SENDER_CONCURRENCY=0): the consumer alone.")
         var consumeOnly = false
         @Flag(name: .customLong("skip-latency"), help: "Only the throughput run.") var skipLatency = false
+        @Option(help: "Repeat the throughput and latency runs this many times and end with a summary of the series.") var runs = 1
+
+        /// One run's figures, for the series summary.
+        struct RunFigures: Sendable {
+            var kcat = 0.0, consumed = 0.0, ratio = 0.0, peakRSSMiB = 0
+            var callsPer1000 = 0, floorPer1000 = 0
+            var p50: Double?, p99: Double?, p999: Double?
+            var samples = 0
+        }
 
         func run() async throws {
             let ids = (1...companies).map { "\(1000 + $0)" }
             say("# rsc bench outbound — \(Date().formatted(.iso8601))")
             say("machine: \(ProcessInfo.processInfo.activeProcessorCount) cores, \(ProcessInfo.processInfo.physicalMemory / 1_073_741_824) GiB")
-            try await throughput(ids)
-            if !skipLatency { try await steady(ids) }
+            var series: [RunFigures] = []
+            for index in 1...max(runs, 1) {
+                if runs > 1 { say("\n# run \(index) of \(runs)") }
+                var figures = try await throughput(ids)
+                if !skipLatency { try await steady(ids, into: &figures) }
+                series.append(figures)
+            }
+            if runs > 1 { summarize(series) }
+        }
+
+        func summarize(_ series: [RunFigures]) {
+            say("\n## series of \(series.count) runs")
+            var table = [["RUN", "KCAT MSG/S", "EVENTS/S", "RATIO", "P50", "P99", "P99.9", "SAMPLES", "CALLS/1K", "FLOOR/1K", "RSS MIB"]]
+            for (index, run) in series.enumerated() {
+                table.append([
+                    "\(index + 1)", "\(Int(run.kcat))", "\(Int(run.consumed))", String(format: "%.2f", run.ratio),
+                    Self.seconds(run.p50), Self.seconds(run.p99), Self.seconds(run.p999), "\(run.samples)",
+                    "\(run.callsPer1000)", "\(run.floorPer1000)", "\(run.peakRSSMiB)",
+                ])
+            }
+            say(TextTable.render(table))
+            let atRatio = series.filter { $0.ratio >= 0.9 }.count
+            let underSecond = series.filter { ($0.p99 ?? .infinity) <= 1.0 }.count
+            say("consuming while sending ≥ 0.9 × kcat in \(atRatio) of \(series.count) runs; exact p99 ≤ 1.0 s in \(underSecond) of \(series.count)")
+        }
+
+        static func seconds(_ value: Double?) -> String { value.map { String(format: "%.3f s", $0) } ?? "-" }
+
+        /// Nearest-rank percentile of sorted samples: the exact figure, not a histogram bucket's bound.
+        static func percentile(_ sorted: [Double], _ quantile: Double) -> Double? {
+            guard !sorted.isEmpty else { return nil }
+            let rank = Int((quantile * Double(sorted.count)).rounded(.up))
+            return sorted[min(max(rank, 1), sorted.count) - 1]
         }
 
         /// All events are in Kafka first; then the worker starts and we time until its lag is zero.
-        func throughput(_ ids: [String]) async throws {
+        func throughput(_ ids: [String]) async throws -> RunFigures {
             var simulator = LinkedInSimulatorConfiguration()
             simulator.quotasEnabled = false
             let logger = CommandEnvironment.logger
-            try await EmbeddedStackSession.run(companies: ids, simulatorConfiguration: simulator, logger: logger) { stack in
+            return try await EmbeddedStackSession.run(companies: ids, simulatorConfiguration: simulator, logger: logger) { stack in
+                var figures = RunFigures()
                 let producer = try KafkaProducer(configuration: .init(bootstrapServers: stack.kafka.bootstrapServers), logger: logger)
                 var generator = ChangeGenerator(companies: ids, seed: 1)
+                var floor = LinkedInCallFloor()
                 var sent = 0
                 while sent < events {
                     let batch = generator.next(min(1_000, events - sent))
+                    for change in batch { floor.add(company: change.key, value: change.value) }
                     try await withThrowingTaskGroup(of: Void.self) { group in
                         for change in batch {
                             group.addTask { try await producer.send(topic: change.topic, key: Array(change.key.utf8), value: change.value) }
@@ -64,6 +107,7 @@ struct BenchCommand: AsyncParsableCommand {
                 }
                 let kcatSeconds = (ContinuousClock.now - kcatStart).timeInterval
                 say("kcat -C (the broker's limit, same events, one topic after another): \(kcatCount) messages in \(format(kcatSeconds)) s = \(Int(Double(kcatCount) / kcatSeconds)) msg/s")
+                figures.kcat = Double(kcatCount) / kcatSeconds
 
                 let metricsPort = try FreePort.loopback()
                 let started = ContinuousClock.now
@@ -105,6 +149,9 @@ struct BenchCommand: AsyncParsableCommand {
                 if let flowing, flowing.lag > 0 {
                     let steadySeconds = (consumedAt - flowing.at).timeInterval
                     say("throughput once the group had joined: \(flowing.lag) events in \(format(steadySeconds)) s = \(Int(Double(flowing.lag) / steadySeconds)) events/s")
+                    figures.consumed = Double(flowing.lag) / steadySeconds
+                    figures.ratio = figures.kcat > 0 ? figures.consumed / figures.kcat : 0
+                    say("ratio to kcat in this run: \(String(format: "%.2f", figures.ratio)) (consumption\(consumeOnly ? " alone" : " while sending") ÷ kcat on the same events)")
                 }
                 say("all LinkedIn records sent: \(format((drainedAt - started).timeInterval)) s after start")
                 // The worker's own count: the simulator's request log keeps only the last 10,000 calls.
@@ -113,6 +160,9 @@ struct BenchCommand: AsyncParsableCommand {
                 let records = Int(PrometheusText.sum(metrics, "rsc_linkedin_records_total", matching: "outcome=\"synced\""))
                 let skipped = Int(PrometheusText.sum(metrics, "rsc_linkedin_records_total"))
                 say("LinkedIn calls: \(calls) = \(calls * 1_000 / events) per 1,000 events; record outcomes \(skipped), of which synced (sent, or unchanged and skipped) \(records)")
+                figures.callsPer1000 = calls * 1_000 / max(events, 1)
+                figures.floorPer1000 = floor.calls * 1_000 / max(events, 1)
+                say("  the API's floor for these changes (100 records a call, one call per application and sub-resource kind): \(floor.calls) = \(figures.floorPer1000) per 1,000 events; calls ÷ floor \(String(format: "%.2f", Double(calls) / Double(max(floor.calls, 1))))")
                 // Outcomes other than synced are records planned and set aside: waiting for a parent, not matched, retried.
                 let byOutcome = ["deleted", "not_matched", "waiting", "skipped", "failed", "submitted", "retry"].map { outcome in
                     "\(outcome) \(Int(PrometheusText.sum(metrics, "rsc_linkedin_records_total", matching: "outcome=\"\(outcome)\"")))"
@@ -125,15 +175,20 @@ struct BenchCommand: AsyncParsableCommand {
                 }
                 say("  waiting by resource: \(waitingBy.joined(separator: ", "))")
                 say("peak RSS of rsc-outbound (VmHWM): \(peakRSS / 1_024) MiB")
+                figures.peakRSSMiB = peakRSS / 1_024
                 worker.interrupt()
                 worker.waitUntilExit()
+                return figures
             }
         }
 
         /// Events published at a steady rate; latency from `occurred_at` to LinkedIn's acceptance.
-        func steady(_ ids: [String]) async throws {
+        func steady(_ ids: [String], into figures: inout RunFigures) async throws {
             let logger = CommandEnvironment.logger
-            try await EmbeddedStackSession.run(companies: ids, logger: logger) { stack in
+            var simulator = LinkedInSimulatorConfiguration()
+            simulator.recordsAcceptanceLatency = true
+            let steadyFigures = try await EmbeddedStackSession.run(companies: ids, simulatorConfiguration: simulator, logger: logger) { stack -> RunFigures in
+                var figures = RunFigures()
                 let metricsPort = try FreePort.loopback()
                 let (worker, _) = try stack.launchWorker(metricsPort: metricsPort, extraEnvironment: ["LOG_LEVEL": "warning"], logName: "rsc-bench-steady.log")
                 defer { if worker.isRunning { worker.terminate() } }
@@ -179,11 +234,24 @@ struct BenchCommand: AsyncParsableCommand {
                 let p99 = PrometheusText.quantile(metrics, "rsc_sync_latency_seconds", 0.99)
                 let samples = PrometheusText.sum(metrics, "rsc_sync_latency_seconds_count")
                 say("published at \(Int(Double(total) / publishSeconds))/s")
-                say("end-to-end latency occurred_at → accepted by LinkedIn, \(Int(samples)) records: p50 ≤ \(p50.map { "\($0)" } ?? "-") s, p99 ≤ \(p99.map { "\($0)" } ?? "-") s (histogram bucket bounds)")
+                say("end-to-end latency occurred_at → accepted by LinkedIn, \(Int(samples)) records: p50 ≤ \(p50.map { "\($0)" } ?? "-") s, p99 ≤ \(p99.map { "\($0)" } ?? "-") s (the worker's histogram: bucket bounds)")
+                // Exact, from the simulator: each accepted candidate and application, from its atsLastModifiedAt (the
+                // generator's change time, as occurred_at) to LinkedIn's acceptance.
+                let exact = await stack.simulator.state.acceptanceLatencies().sorted()
+                figures.samples = exact.count
+                figures.p50 = Self.percentile(exact, 0.5)
+                figures.p99 = Self.percentile(exact, 0.99)
+                figures.p999 = Self.percentile(exact, 0.999)
+                say("exact, candidates and applications (\(exact.count) acceptances): p50 \(Self.seconds(figures.p50)), p99 \(Self.seconds(figures.p99)), p99.9 \(Self.seconds(figures.p999)), max \(Self.seconds(exact.last))")
                 say("LinkedIn 429s: \(await stack.simulator.state.throttledCount())")
                 worker.interrupt()
                 worker.waitUntilExit()
+                return figures
             }
+            figures.samples = steadyFigures.samples
+            figures.p50 = steadyFigures.p50
+            figures.p99 = steadyFigures.p99
+            figures.p999 = steadyFigures.p999
         }
 
         func kcatConsume(brokers: String, topic: String) throws -> Int {
