@@ -17,34 +17,33 @@ public struct ReconciliationRequests: Sendable {
     @discardableResult
     public func request(companyIDs: Set<String>, full: Bool = false) async throws -> Int {
         guard !companyIDs.isEmpty else { return 0 }
-        let rows = try await postgres.query(
+        return try await requested(
             """
             INSERT INTO reconcile_state (company_id, requested_at, requested_full)
             SELECT company_id, now(), \(full) FROM companies WHERE company_id = ANY(\(Array(companyIDs))) AND status = 'active'
             ON CONFLICT (company_id) DO UPDATE
             SET requested_at = now(), requested_full = reconcile_state.requested_full OR EXCLUDED.requested_full
             RETURNING 1
-            """,
-            logger: logger)
-        var count = 0
-        for try await _ in rows { count += 1 }
-        return count
+            """)
     }
 
     /// Every active company: after a gap in a change topic, whose companies cannot be told apart.
     @discardableResult
     public func requestAll(full: Bool = false) async throws -> Int {
-        let rows = try await postgres.query(
+        try await requested(
             """
             INSERT INTO reconcile_state (company_id, requested_at, requested_full)
             SELECT company_id, now(), \(full) FROM companies WHERE status = 'active'
             ON CONFLICT (company_id) DO UPDATE
             SET requested_at = now(), requested_full = reconcile_state.requested_full OR EXCLUDED.requested_full
             RETURNING 1
-            """,
-            logger: logger)
+            """)
+    }
+
+    /// Runs a request statement; answers the rows it touched.
+    private func requested(_ query: PostgresQuery) async throws -> Int {
         var count = 0
-        for try await _ in rows { count += 1 }
+        for try await _ in try await postgres.query(query, logger: logger) { count += 1 }
         return count
     }
 }

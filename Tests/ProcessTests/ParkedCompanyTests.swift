@@ -13,6 +13,20 @@ import Testing
 struct ParkedCompanyTests {
     let logger = TestPostgres.logger
 
+    /// Each company connected in PostgreSQL (sealed with the workers' test key) with its child application
+    /// registered at the LinkedIn simulator, organization `urn:li:organization:<id>`.
+    static func connect(_ companies: [String], client: PostgresClient, simulator: LinkedInSimulator) async throws {
+        let key = Data(repeating: 9, count: 32).base64EncodedString()
+        let store = CompanyStore(client: client, secrets: try .init(currentKeyBase64: key), logger: TestPostgres.logger)
+        for company in companies {
+            try await store.add(NewCompany(
+                id: company, teamtailorToken: "t", linkedInClientID: "client-\(company)", linkedInClientSecret: "secret-\(company)",
+                organizationURN: "urn:li:organization:\(company)", contractURNs: ["urn:li:contract:1"], jobsPrivate: false
+            ))
+            await simulator.registerApplication(clientID: "client-\(company)", clientSecret: "secret-\(company)", organization: "urn:li:organization:\(company)")
+        }
+    }
+
     @Test("is parked with a reason, while another company on the same partition reaches LinkedIn")
     func samePartition() async throws {
         // One partition per topic: both companies' events share it.
@@ -20,15 +34,7 @@ struct ParkedCompanyTests {
         defer { kafka.close() }
         try await TestLinkedIn.withSimulator { simulator, endpoints in
             try await TestPostgres.withMigratedDatabase { client, settings async throws in
-                let key = Data(repeating: 9, count: 32).base64EncodedString()
-                let store = CompanyStore(client: client, secrets: try .init(currentKeyBase64: key), logger: logger)
-                for company in ["1842", "2077"] {
-                    try await store.add(NewCompany(
-                        id: company, teamtailorToken: "t", linkedInClientID: "client-\(company)", linkedInClientSecret: "secret-\(company)",
-                        organizationURN: "urn:li:organization:\(company)", contractURNs: ["urn:li:contract:1"], jobsPrivate: false
-                    ))
-                    await simulator.registerApplication(clientID: "client-\(company)", clientSecret: "secret-\(company)", organization: "urn:li:organization:\(company)")
-                }
+                try await ParkedCompanyTests.connect(["1842", "2077"], client: client, simulator: simulator)
                 _ = await simulator.state.revokeTokens(clientID: "client-1842")
 
                 let producer = try KafkaProducer(configuration: .init(bootstrapServers: kafka.bootstrapServers), logger: logger)

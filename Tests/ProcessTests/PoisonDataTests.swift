@@ -29,15 +29,7 @@ struct PoisonDataTests {
         defer { kafka.close() }
         try await TestLinkedIn.withSimulator { simulator, endpoints in
             try await TestPostgres.withMigratedDatabase { client, settings async throws in
-                let key = Data(repeating: 9, count: 32).base64EncodedString()
-                let store = CompanyStore(client: client, secrets: try .init(currentKeyBase64: key), logger: logger)
-                for company in ["1842", "2077"] {
-                    try await store.add(NewCompany(
-                        id: company, teamtailorToken: "t", linkedInClientID: "client-\(company)", linkedInClientSecret: "secret-\(company)",
-                        organizationURN: "urn:li:organization:\(company)", contractURNs: ["urn:li:contract:1"], jobsPrivate: false
-                    ))
-                    await simulator.registerApplication(clientID: "client-\(company)", clientSecret: "secret-\(company)", organization: "urn:li:organization:\(company)")
-                }
+                try await ParkedCompanyTests.connect(["1842", "2077"], client: client, simulator: simulator)
                 // 8,000 hex digits: too little repetition to compress under the 2,704-byte index row limit.
                 let overLongID = (0..<4_000).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
                 let topic = ChangeTopic.candidates.rawValue
