@@ -29,9 +29,9 @@ public struct LinkedInSimulatorConfiguration: Sendable {
     public var jobTaskProcessingTime: Duration = .seconds(1)
     /// Calls the request log keeps (the newest); a test that accounts for every call of a long run raises it.
     public var requestLogCapacity = 10_000
-    /// Benchmarks only: keep, for every candidate and application accepted, how long after its
-    /// `atsLastModifiedAt` it was accepted (`SimulatorState.acceptanceLatencies`) — exact end-to-end figures
-    /// where the sender's change time is the record's own. Off by default: the list only grows.
+    /// Benchmarks only: keep, for every candidate accepted, how long after its `atsLastModifiedAt` (the change's
+    /// time in Teamtailor) it was accepted (`SimulatorState.acceptanceLatencies`) — exact end-to-end figures.
+    /// Off by default: the list only grows.
     public var recordsAcceptanceLatency = false
 
     public init() {}

@@ -78,8 +78,8 @@ extension SimulatorState {
     public func requestLog() -> [RequestLogEntry] { log.entries }
 
     /// 429 answers, for one client or in total.
-    /// Seconds from each accepted candidate's and application's `atsLastModifiedAt` to its acceptance, in the
-    /// order accepted; empty unless `recordsAcceptanceLatency` is on.
+    /// Seconds from each accepted candidate's `atsLastModifiedAt` to its acceptance, in the order accepted; empty
+    /// unless `recordsAcceptanceLatency` is on.
     public func acceptanceLatencies() -> [Double] { data.acceptanceLatencies ?? [] }
 
     public func throttledCount(clientID: String? = nil) -> Int {

@@ -7,14 +7,13 @@ enum ATSApplicationsRoutes {
     static let upsert = APIEndpoint(method: .put, path: path, restliMethod: .batchUpdate) { request throws(APIError) in
         let keys = try Batch.entityKeys(request.query, kind: .application, caller: request.caller)
         let records = try Batch.match(Batch.entities(request.body), to: keys, kind: .application)
-        return PreparedOperation(recordCount: keys.count, countsRecords: true) { data, context in
+        return PreparedOperation(recordCount: keys.count, countsRecords: true) { data, _ in
             var outcome = BatchOutcome()
             for key in keys {
                 let record = records[key]!
                 do throws(RecordFailure) {
                     try ApplicationRules.validate(record)
                     data.tenants[key.integrationContext, default: TenantStore()].upsertApplication(key.id, record)
-                    data.noteAccepted(record, at: context.now)
                     outcome.succeeded(key.answerKey)
                 } catch {
                     outcome.failed(key.answerKey, error)

@@ -14,8 +14,9 @@ struct SimulatorData: Sendable {
     var onboarding = OnboardingStore()
     /// Recruiter's side: contracts, seats, notes, InMails, stubs and exports.
     var recruiter = RecruiterStore()
-    /// Seconds from each accepted candidate's or application's `atsLastModifiedAt` to its acceptance; nil
-    /// unless `LinkedInSimulatorConfiguration.recordsAcceptanceLatency`.
+    /// Seconds from each accepted candidate's `atsLastModifiedAt` to its acceptance; nil unless
+    /// `LinkedInSimulatorConfiguration.recordsAcceptanceLatency`. Candidates only: an application is also sent
+    /// again when its candidate or job changes, and its own `atsLastModifiedAt` does not date that change.
     var acceptanceLatencies: [Double]?
 
     /// Notes an accepted record's latency, when that is being kept.
