@@ -136,9 +136,7 @@ struct BenchFirstSync: AsyncParsableCommand {
                 "first-name": .string("Bench"), "last-name": .string("Live \(sequence)"), "email": .string("live@example.com"),
                 "created-at": .string("2026-01-01T00:00:00Z"), "updated-at": .string(RFC3339.format(now)),
             ]))
-        _ = try await producer.send(
-            topic: ChangeTopic.candidates.rawValue, key: Array(Self.live.utf8), value: Array(event.contractJSON.utf8),
-            headers: [KafkaHeader(name: "tt-event", value: Array(event.event.utf8)), KafkaHeader(name: "tt-schema", value: Array("v1".utf8))])
+        try await producer.publishChange(event)
     }
 
     func finished(_ stack: EmbeddedStackSession) async throws -> Bool {

@@ -70,9 +70,7 @@ struct DemoCommand: AsyncParsableCommand {
                 // Now and then an event of a company that is not connected: a dead letter, replayable later.
                 if published % 1_000 == 0 { second[0] = stray.next() }
                 for change in second {
-                    try await producer.send(topic: change.topic, key: Array(change.key.utf8), value: change.value, headers: [
-                        KafkaHeader(name: "tt-event", value: Array(change.event.utf8)), KafkaHeader(name: "tt-schema", value: Array("v1".utf8)),
-                    ])
+                    try await producer.publishChange(topic: change.topic, companyID: change.key, event: change.event, value: change.value)
                 }
                 published += second.count
                 if published % max(rate, 1) == 0 || published == events {

@@ -59,10 +59,8 @@ struct EmbeddedStackSession: Sendable {
         let publisher = try KafkaProducer(configuration: .init(bootstrapServers: kafka.bootstrapServers), logger: quiet)
         let lostEvents = LostEvents()
         let teamtailor = TeamtailorSimulator(configuration: .init(), logger: quiet) { event in
-            guard let topic = event.topic, !lostEvents.take() else { return }
-            _ = try? await publisher.send(
-                topic: topic.rawValue, key: Array(event.companyID.utf8), value: Array(event.contractJSON.utf8),
-                headers: [KafkaHeader(name: "tt-event", value: Array(event.event.utf8)), KafkaHeader(name: "tt-schema", value: Array("v1".utf8))])
+            guard event.topic != nil, !lostEvents.take() else { return }
+            try? await publisher.publishChange(event)
         }
         let teamtailorURL = try await teamtailor.start()
         return try await withThrowingTaskGroup(of: T?.self) { group in
