@@ -342,7 +342,7 @@ let package = Package(
             name: "RSCReconciliationTests",
             dependencies: [
                 "RSCReconciliation", "RSCFirstSync", "RSCOutbound", "RSCStore", "RSCSecrets", "RSCTestSupport", "RSCChangeEvents",
-                "RSCLinkedInSimulator", "RSCLinkedInClient", "RSCTeamtailorSimulator", "RSCTeamtailorClient",
+                "RSCLinkedInSimulator", "RSCLinkedInClient", "RSCTeamtailorSimulator", "RSCTeamtailorClient", "RSCKafka", "RSCSandbox",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ]

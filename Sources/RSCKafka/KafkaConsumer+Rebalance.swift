@@ -26,6 +26,7 @@ extension ConsumerCore {
                 if !cooperative { book.assignment.removeAll() }
                 book.assignment.formUnion(changed)
             }
+            recordReadPositions(of: changed, rk)
 
         case RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS:
             let lost = rd_kafka_assignment_lost(rk) != 0
@@ -81,6 +82,7 @@ extension ConsumerCore {
             for tp in partitions {
                 book.storedOffsets[tp] = nil
                 book.newestTimestamps[tp] = nil
+                book.readPositions[tp] = nil
             }
             return partitions.compactMap { book.lagGauges.removeValue(forKey: $0) }
                 + partitions.compactMap { book.lagAgeGauges.removeValue(forKey: $0) }

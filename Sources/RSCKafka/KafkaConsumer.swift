@@ -24,6 +24,7 @@ public final class KafkaConsumer: Sendable {
         let core = ConsumerCore(
             logger: logger,
             metricsFactory: configuration.metricsFactory ?? MetricsSystem.factory,
+            startsFromEarliest: configuration.startFromEarliest,
             onPartitionsRevoked: onPartitionsRevoked
         )
         try core.start(configuration)
@@ -76,6 +77,15 @@ public final class KafkaConsumer: Sendable {
         }
     }
 
+    /// The gaps found since the last call (messages the broker deleted before this group read them), each
+    /// reported once; the caller acts on them before committing what it polled after them.
+    public func takeOffsetGaps() -> [OffsetGap] {
+        core.bookkeeping.withLock { book in
+            defer { book.offsetGaps.removeAll() }
+            return book.offsetGaps
+        }
+    }
+
     /// The partitions currently assigned to this member.
     public func assignment() async throws -> [TopicPartition] {
         try await thread.run(closedError: .closed("consumer")) { [core] in
@@ -117,17 +127,26 @@ final class ConsumerCore: Sendable {
         /// partition with lag is (`rsc_kafka_consumer_lag_seconds`), to be held against the topic's retention.
         var newestTimestamps: [TopicPartition: Date] = [:]
         var lagAgeGauges: [TopicPartition: Gauge] = [:]
+        /// Where each owned partition's reading stands, to notice messages deleted before they were read.
+        var readPositions: [TopicPartition: PartitionReadPosition] = [:]
+        /// Found and not yet taken by `takeOffsetGaps()`.
+        var offsetGaps: [OffsetGap] = []
     }
 
     let logger: Logger
     let metricsFactory: any MetricsFactory
+    let startsFromEarliest: Bool
     let onPartitionsRevoked: @Sendable ([TopicPartition]) -> Void
     let state = Mutex(State.starting)
     let bookkeeping = Mutex(Bookkeeping())
 
-    init(logger: Logger, metricsFactory: any MetricsFactory, onPartitionsRevoked: @escaping @Sendable ([TopicPartition]) -> Void) {
+    init(
+        logger: Logger, metricsFactory: any MetricsFactory, startsFromEarliest: Bool,
+        onPartitionsRevoked: @escaping @Sendable ([TopicPartition]) -> Void
+    ) {
         self.logger = logger
         self.metricsFactory = metricsFactory
+        self.startsFromEarliest = startsFromEarliest
         self.onPartitionsRevoked = onPartitionsRevoked
     }
 
@@ -210,6 +229,7 @@ final class ConsumerCore: Sendable {
                     if let timestamp = message.timestamp { book.newestTimestamps[message.topicPartition] = timestamp }
                 }
             }
+            findGaps(before: batch, rk)
         }
         return batch
     }

@@ -70,6 +70,8 @@ public struct OutboundConsumer: Service {
         var messages: [KafkaMessage]
         var events: [(ChangeEvent, KafkaMessage)] = []
         var rejected: [(DeadLetter, KafkaMessage)] = []
+        /// Messages the broker deleted before this group read them, found while polling this batch.
+        var gaps: [OffsetGap] = []
         var readDuration: Duration = .zero
     }
 
@@ -108,8 +110,11 @@ public struct OutboundConsumer: Service {
             logger.warning("poll failed; polling again", metadata: ["error": "\(error)"])
             return nil
         }
-        guard !messages.isEmpty else { return nil }
-        return read(messages)
+        let gaps = consumer.takeOffsetGaps()
+        guard !messages.isEmpty || !gaps.isEmpty else { return nil }
+        var batch = read(messages)
+        batch.gaps = gaps
+        return batch
     }
 
     /// Pure: each message becomes an event or a dead letter.
@@ -194,6 +199,7 @@ public struct OutboundConsumer: Service {
     func store(_ batch: ReadBatch, isolating: Set<StorageFailure>) async throws {
         let clock = ContinuousClock()
         let started = clock.now
+        try await requestReconciliation(after: batch.gaps)
         var rejected = batch.rejected
         var outcome = StoredEvents()
         let refused = try await storeIsolatingFailures(
@@ -262,6 +268,24 @@ public struct OutboundConsumer: Service {
         } catch {
             logger.warning("could not request a reconciliation after dead letters", metadata: ["error": "\(loggable(error))"])
         }
+    }
+
+    /// Events deleted by the broker before this group read them are changes LinkedIn will never get from the
+    /// topics, and their companies cannot be told apart (the contract keys messages by company but leaves the
+    /// partitioner to Teamtailor's producer), so every active company gets a full pass: updates and deletes
+    /// alike may be among the lost. Thrown, not just logged: the batch's offsets — which would move past the
+    /// gap for good — are committed only once the passes are requested.
+    func requestReconciliation(after gaps: [OffsetGap]) async throws {
+        guard !gaps.isEmpty else { return }
+        let lost = gaps.map(\.description).joined(separator: "; ")
+        guard let lostEvents else {
+            logger.error("change events lost to the topics' retention; no reconciliation is wired to repair them", metadata: ["gaps": "\(lost)"])
+            return
+        }
+        let requested = try await lostEvents.requestAll(full: true)
+        logger.error("change events lost to the topics' retention; full reconciliation requested for every active company", metadata: [
+            "gaps": "\(lost)", "companies": "\(requested)",
+        ])
     }
 
     /// What storing some of a batch's events did (summed over the parts when the batch was narrowed).

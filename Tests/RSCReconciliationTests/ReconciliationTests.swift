@@ -34,6 +34,8 @@ struct ReconciliationTests {
         let states: EntityStateStore
         let companies: CompanyStore
         let teamtailorURL: URL
+        /// What the Teamtailor simulator published, in order (nothing consumes it unless a test does).
+        let published: PublishedChanges
         let logger: Logger
 
         func count(_ sql: String) async throws -> Int {
@@ -81,7 +83,8 @@ struct ReconciliationTests {
         simulatorConfiguration.quotasEnabled = false
         try await TestLinkedIn.withSimulator(simulatorConfiguration) { linkedIn, endpoints async throws in
             try await TestPostgres.withMigratedDatabase { postgres, _ async throws in
-                let teamtailor = TeamtailorSimulator(configuration: .init(), logger: logger)
+                let published = PublishedChanges()
+                let teamtailor = TeamtailorSimulator(configuration: .init(), logger: logger) { published.append($0) }
                 let teamtailorURL = try await teamtailor.start()
                 defer { Task { await teamtailor.stop() } }
                 try await teamtailor.state.seedCompany(id: company, apiKey: teamtailorKey, seed)
@@ -105,7 +108,8 @@ struct ReconciliationTests {
                         companies: companies, settings: senderSettings, logger: logger),
                     reconciler: ReconciliationRunner(postgres: postgres, companies: companies, teamtailor: client, settings: reconcileSettings, logger: logger),
                     store: ReconciliationStore(postgres: postgres, logger: logger),
-                    states: EntityStateStore(client: postgres, logger: logger), companies: companies, teamtailorURL: teamtailorURL, logger: logger)
+                    states: EntityStateStore(client: postgres, logger: logger), companies: companies, teamtailorURL: teamtailorURL,
+                    published: published, logger: logger)
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     group.addTask { try await harness.sender.run() }
                     defer { group.cancelAll() }
