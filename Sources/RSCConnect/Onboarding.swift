@@ -154,17 +154,13 @@ public struct Onboarding: Sendable {
             + "to delete that application, then activate again."
     }
 
-    /// The company's child application and its credentials, when this service holds its secret.
+    /// The company's child application and its credentials, when this service holds its secret (a disconnected
+    /// company's too: reconnecting reuses them).
     func storedApplication(_ companyID: String) async throws -> (key: String, application: LinkedInApplication)? {
-        guard try await companies.find(companyID) != nil, let key = try await companies.applicationURN(companyID) else { return nil }
-        let credentials: CompanyCredentials
-        do {
-            credentials = try await companies.credentials(companyID)
-        } catch CompanyStoreError.noCredentials {
-            return nil
-        }
-        guard let id = credentials.linkedInClientID, let secret = credentials.linkedInClientSecret else { return nil }
-        return (key, LinkedInApplication(clientID: id, clientSecret: secret))
+        guard try await companies.find(companyID) != nil, let key = try await companies.applicationURN(companyID),
+              let held = try await companies.childApplicationCredentials(companyID)
+        else { return nil }
+        return (key, LinkedInApplication(clientID: held.clientID, clientSecret: held.clientSecret))
     }
 
     /// A new child application for the company, or word that one exists (never two). No lookup comes first: a

@@ -108,17 +108,35 @@ extension CompanyStore {
         )
     }
 
-    /// The end of a disconnect: no credentials, no callback URL; the row stays to say it happened.
+    /// The end of a disconnect: the customer's Teamtailor key and the callback URL's token are forgotten; the row
+    /// stays to say it happened.
+    ///
+    /// The child application's credentials stay, sealed: they are this integration's own (not the customer's), and
+    /// LinkedIn shows a child application's secret only in the answer that creates it and offers no way to delete
+    /// or re-issue it — forgetting it would make reconnecting the company impossible without LinkedIn's partner
+    /// support. Nothing uses them while the company is disconnected (no sender, poller or push runs for it).
     public func forgetCredentials(_ companyID: String) async throws {
         try await updateOne(
             companyID,
             """
-            UPDATE companies SET teamtailor_token_sealed = NULL, linkedin_client_id = NULL, linkedin_secret_sealed = NULL,
+            UPDATE companies SET teamtailor_token_sealed = NULL,
                    callback_token_sha256 = NULL, status = 'disconnected', status_reason = NULL,
                    disconnected_at = now(), updated_at = now()
             WHERE company_id = \(companyID) RETURNING company_id
             """
         )
+    }
+
+    /// The child application's client id and secret, when held — whether or not a Teamtailor key is (a
+    /// disconnected company keeps them for reconnecting).
+    public func childApplicationCredentials(_ companyID: String) async throws -> (clientID: String, clientSecret: String)? {
+        let rows = try await client.query(
+            "SELECT linkedin_client_id, linkedin_secret_sealed FROM companies WHERE company_id = \(companyID)", logger: logger)
+        for try await (clientID, secret) in rows.decode((String?, Data?).self) {
+            guard let clientID, let secret else { return nil }
+            return (clientID, try secrets.open(Array(secret), context: Self.context(companyID, "linkedin-secret")))
+        }
+        throw CompanyStoreError.notFound(companyID: companyID)
     }
 
     public func applicationURN(_ companyID: String) async throws -> String? {

@@ -211,7 +211,7 @@ struct ExportFlowTests {
         }
     }
 
-    @Test("disconnect leaves nothing of the company on LinkedIn, nothing here, and no credentials")
+    @Test("disconnect leaves nothing of the company on LinkedIn, nothing here, and no Teamtailor key; reconnecting needs no one else")
     func disconnectRemovesEverything() async throws {
         try await ConnectHarness.run { harness in
             try await harness.connect()
@@ -253,10 +253,22 @@ struct ExportFlowTests {
                 _ = try await harness.companies.credentials("1842")
             }
             #expect(try await harness.count(
-                "SELECT count(*)::int FROM companies WHERE linkedin_secret_sealed IS NOT NULL OR teamtailor_token_sealed IS NOT NULL OR callback_token_sha256 IS NOT NULL") == 0)
+                "SELECT count(*)::int FROM companies WHERE teamtailor_token_sealed IS NOT NULL OR callback_token_sha256 IS NOT NULL") == 0)
             for table in ["linkedin_records", "linkedin_notifications", "candidate_members", "first_sync_progress"] {
                 #expect(try await harness.count("SELECT count(*)::int FROM \(table)") == 0, "\(table) emptied")
             }
+
+            // The child application's secret is kept, sealed: LinkedIn shows it only when it creates the application
+            // and cannot delete it, so without it the admin could not reconnect without LinkedIn's partner support.
+            let kept = try #require(try await harness.companies.childApplicationCredentials("1842"))
+            #expect(kept.clientID == application.clientID)
+            let activated = try await harness.activate()
+            #expect(activated.status == 200, "\(String(decoding: activated.body, as: UTF8.self))")
+            #expect((activated.json["widget"] as? [String: Any])?["clientId"] as? String == application.clientID)
+            #expect(await harness.linkedIn.state.childApplicationCount(uniqueForeignId: ConnectHarness.companyID) == 1)
+            #expect(try #require(try await harness.companies.find("1842")).status == .provisioned)
+            let status = try await harness.call(.GET, "/companies/1842/rsc/status")
+            #expect((status.json["errors"] as? [[String: Any]] ?? []).allSatisfy { $0["cause"] as? String != "application_secret_missing" })
         }
     }
 }
