@@ -36,18 +36,11 @@ struct BenchFirstSync: AsyncParsableCommand {
         try await EmbeddedStackSession.run(companies: [Self.live], simulatorConfiguration: simulatorConfiguration, logger: logger) { stack in
             // The history company: seeded in Teamtailor, connected, first sync queued.
             await stack.teamtailor.state.setRateLimit(1_000, window: .seconds(10))
-            try await stack.teamtailor.state.seedCompany(
-                id: Self.history, apiKey: "bench-key",
-                .init(seed: 9, users: 20, jobs: max(candidates / 60, 10), candidates: candidates, applications: candidates * 3))
-            let counts = await stack.teamtailor.state.recordCounts(company: Self.history)
+            let counts = try await stack.connectHistoryCompany(
+                id: Self.history, apiKey: "bench-key", clientID: "bench-client", contractURN: "urn:li:contract:420000", seed: 9,
+                candidates: candidates)
             say("history: " + counts.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.value) \($0.key.rawValue)" }.joined(separator: ", "))
             let organization = "urn:li:organization:\(Self.history)"
-            await stack.simulator.registerApplication(clientID: "bench-client", clientSecret: "bench-secret", organization: organization)
-            let companies = CompanyStore(client: stack.client, secrets: try SecretBox(currentKeyBase64: stack.secretKey), logger: logger)
-            try await companies.add(NewCompany(
-                id: Self.history, teamtailorToken: "bench-key", linkedInClientID: "bench-client", linkedInClientSecret: "bench-secret",
-                organizationURN: organization, contractURNs: ["urn:li:contract:420000"], jobsPrivate: false))
-            try await FirstSyncProgress.start(companyID: Self.history, restart: false, postgres: stack.client, logger: logger)
 
             let metricsPort = try FreePort.loopback()
             let started = ContinuousClock.now

@@ -99,6 +99,25 @@ struct EmbeddedStackSession: Sendable {
         }
     }
 
+    /// A company with a seeded history (the benchmarks' shape: three applications a candidate, a job per 60
+    /// candidates) in the Teamtailor simulator, connected to its own LinkedIn application, its first sync
+    /// queued; answers what Teamtailor holds.
+    func connectHistoryCompany(
+        id: String, apiKey: String, clientID: String, contractURN: String, seed: UInt64, candidates: Int
+    ) async throws -> [SimulatedTeamtailorResource: Int] {
+        try await teamtailor.state.seedCompany(
+            id: id, apiKey: apiKey,
+            .init(seed: seed, users: 20, jobs: max(candidates / 60, 10), candidates: candidates, applications: candidates * 3))
+        let organization = "urn:li:organization:\(id)"
+        await simulator.registerApplication(clientID: clientID, clientSecret: "bench-secret", organization: organization)
+        let companies = CompanyStore(client: client, secrets: try SecretBox(currentKeyBase64: secretKey), logger: logger)
+        try await companies.add(NewCompany(
+            id: id, teamtailorToken: apiKey, linkedInClientID: clientID, linkedInClientSecret: "bench-secret",
+            organizationURN: organization, contractURNs: [contractURN], jobsPrivate: false))
+        try await FirstSyncProgress.start(companyID: id, restart: false, postgres: client, logger: logger)
+        return await teamtailor.state.recordCounts(company: id)
+    }
+
     /// Starts `rsc-outbound` (beside this executable) against the stack; JSON logs go to a file in /tmp.
     func launchWorker(metricsPort: Int, extraEnvironment: [String: String] = [:], logName: String) throws -> (Process, URL) {
         try launch("rsc-outbound", metricsPort: metricsPort, extraEnvironment: extraEnvironment, logName: logName)
