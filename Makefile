@@ -36,6 +36,7 @@ bench: deps
 	$(SWIFT) build -c release
 	.build/release/rsc bench outbound
 	.build/release/rsc bench first-sync
+	.build/release/rsc bench reconcile
 	.build/release/rsc bench inbound
 	.build/release/rsc bench export
 

@@ -11,7 +11,7 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure speed and memory on the embedded stack (make bench; figures in docs/benchmarks.md).",
-        subcommands: [Outbound.self, BenchInbound.self, BenchFirstSync.self, BenchExport.self]
+        subcommands: [Outbound.self, BenchInbound.self, BenchFirstSync.self, BenchReconcile.self, BenchExport.self]
     )
 
     struct Outbound: AsyncParsableCommand {
