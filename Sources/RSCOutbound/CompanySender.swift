@@ -7,6 +7,7 @@ import RSCLinkedInClient
 import RSCLinkedInMapping
 import RSCRetry
 import RSCStore
+import Synchronization
 
 /// Sends one company's dirty records to LinkedIn, one call at a time: build each full record from
 /// Teamtailor state, skip what LinkedIn already holds (same content hash), batch ≤ 100 per call within the
@@ -20,6 +21,8 @@ struct CompanySender: Sendable {
     let parkFor: Duration
     let now: @Sendable () -> Date
     let logger: Logger
+    /// When each company's open job-posting tasks are next asked about (this replica's memory).
+    let taskPolls = TaskPollSchedule()
 
     static let recordsPerRound = 500
     static let batchLimit = 100
@@ -33,6 +36,9 @@ struct CompanySender: Sendable {
         case progressed
         /// Nothing due.
         case idle
+        /// Nothing due but job-posting tasks LinkedIn is still processing: ask again at this time. Unlike
+        /// `waitUntil`, a record marked meanwhile is sent at once — a task's rest must not hold a candidate.
+        case tasksPendingUntil(Date)
         /// Come back no earlier than this (quota, LinkedIn asked us to wait, or the company was parked).
         case waitUntil(Date)
         /// This replica's lease on the company ran out and could not be renewed: another replica may be
@@ -69,6 +75,27 @@ struct CompanySender: Sendable {
 
 private let hexDigits = Array("0123456789abcdef".utf8)
 
+/// When each company's job-posting tasks are next asked about. Kept apart from the company's rest: a company
+/// whose only open work is a task LinkedIn is still processing is not polled in a loop, yet a record marked
+/// meanwhile goes at once (a one-second rest for the whole company held its candidates: the latency tail).
+final class TaskPollSchedule: Sendable {
+    private let nextPoll = Mutex<[String: Date]>([:])
+
+    /// True when the company's tasks have not been asked about yet or their rest is over.
+    func isDue(_ company: String, at moment: Date) -> Bool {
+        nextPoll.withLock { $0[company].map { $0 <= moment } ?? true }
+    }
+
+    func next(_ company: String) -> Date? { nextPoll.withLock { $0[company] } }
+
+    /// Asks no later than `moment` (an earlier poll already planned stands).
+    func schedule(_ company: String, at moment: Date) {
+        nextPoll.withLock { $0[company] = min($0[company] ?? moment, moment) }
+    }
+
+    func clear(_ company: String) { nextPoll.withLock { $0[company] = nil } }
+}
+
 /// The state of one send round: what is planned, what has been decided, and when to stop.
 struct Round {
     let company: String
@@ -87,7 +114,7 @@ struct Round {
     var plannedUse: (calls: Int, records: Int) = (0, 0)
     var credit: (calls: Int, records: Int) = (0, 0)
     var anyCallSucceeded = false
-    /// A job-posting task LinkedIn still reports as in progress (or did not mention).
+    /// A job-posting task LinkedIn still reports as in progress (or did not mention) in this round's poll.
     var tasksPending = false
 
     init(
@@ -103,7 +130,7 @@ struct Round {
     }
 
     mutating func run() async throws -> CompanySender.RoundResult {
-        try await pollJobTasks()
+        if sender.taskPolls.isDue(company, at: sender.now()) { try await pollJobTasks() }
         var records = try await sender.store.dirtyRecords(company: company, limit: CompanySender.recordsPerRound)
         let dueCount = records.count
         if records.isEmpty && stop == nil {
@@ -162,9 +189,9 @@ struct Round {
         return dueCount == CompanySender.recordsPerRound ? .progressed : restOrIdle
     }
 
-    /// Idle, or a short rest when job tasks are still in progress (they are asked again after it).
+    /// Idle, or idle until job tasks still in progress are asked again.
     var restOrIdle: CompanySender.RoundResult {
-        tasksPending ? .waitUntil(sender.now().addingTimeInterval(CompanySender.jobTaskPollInterval)) : .idle
+        sender.taskPolls.next(company).map { .tasksPendingUntil($0) } ?? .idle
     }
 
     /// A child goes only once its parent is on LinkedIn. A parent that is itself dirty but outside this
@@ -265,7 +292,10 @@ struct Round {
                 anyCallSucceeded = true
                 for (record, _, hash) in batch {
                     switch submissions[record.key.id] {
-                    case .task(let task)?: outcomes.append((record, .jobSubmitted(taskID: task, hash: hash)))
+                    case .task(let task)?:
+                        outcomes.append((record, .jobSubmitted(taskID: task, hash: hash)))
+                        // LinkedIn takes a while to publish: asking at once would only cost a call.
+                        sender.taskPolls.schedule(company, at: sender.now().addingTimeInterval(CompanySender.jobTaskPollInterval))
                     case .refused(let status, let message)?: refuse(record, status: status, message: message)
                     case nil: outcomes.append((record, .retryLater(after: sender.backoff.delay(attempt: record.attempts + 1), reason: "LinkedIn did not answer for this job")))
                     }
@@ -372,7 +402,11 @@ struct Round {
 
     mutating func pollJobTasks() async throws {
         let awaiting = try await sender.store.jobsAwaitingTasks(company: company)
-        guard !awaiting.isEmpty, try await reserve(records: 0) else { return }
+        sender.taskPolls.clear(company)
+        guard !awaiting.isEmpty else { return }
+        // Asked again after a rest while any is still in progress (or the call fails): each poll is a call.
+        sender.taskPolls.schedule(company, at: sender.now().addingTimeInterval(CompanySender.jobTaskPollInterval))
+        guard try await reserve(records: 0) else { return }
         do {
             let statuses = try await sender.linkedIn.jobPostingTasks(awaiting.map(\.taskID), application: application)
             anyCallSucceeded = true
@@ -388,6 +422,7 @@ struct Round {
                     tasksPending = true
                 }
             }
+            if !tasksPending { sender.taskPolls.clear(company) }
         } catch let error as LinkedInError {
             try await handle(error, records: [], call: "poll job tasks")
         }

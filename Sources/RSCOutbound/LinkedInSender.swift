@@ -70,7 +70,9 @@ public struct LinkedInSender: Service {
                 var started = 0
                 do {
                     let due = try await store.companiesWithWork(limit: settings.concurrentCompanies * 4)
-                    for company in due where await busy.count < settings.concurrentCompanies {
+                    for (company, hasDueRecords) in due where await busy.count < settings.concurrentCompanies {
+                        // Only open job tasks: not before their next poll.
+                        if !hasDueRecords && !sender.taskPolls.isDue(company, at: now()) { continue }
                         guard let lease = try await start(company, busy: busy) else { continue }
                         started += 1
                         group.addTask { await drain(lease, busy: busy) }
@@ -111,7 +113,7 @@ public struct LinkedInSender: Service {
                         logger.warning("lease on the company lost between rounds; another replica sends for it", metadata: ["company": "\(company)"])
                         break rounds
                     }
-                case .idle, .leaseLost:
+                case .idle, .leaseLost, .tasksPendingUntil:
                     break rounds
                 case .waitUntil(let date):
                     until = date
