@@ -116,9 +116,14 @@ final class MemberReadBacks: Sendable {
         pending.withLock { $0[company]?.since.addingTimeInterval(delay) }
     }
 
-    /// Companies whose read-back is due, whether or not they have other work.
+    /// Companies whose read-back is due, whether or not they have other work. Read-backs a minute overdue are
+    /// forgotten (read after the candidate's next change): another replica may hold the company's lease now,
+    /// and this one must not keep claiming it for them.
     func dueCompanies(at moment: Date, after delay: TimeInterval) -> [String] {
-        pending.withLock { pending in pending.filter { $0.value.since.addingTimeInterval(delay) <= moment }.map(\.key) }
+        pending.withLock { pending in
+            pending = pending.filter { $0.value.since.addingTimeInterval(delay + 60) > moment }
+            return pending.filter { $0.value.since.addingTimeInterval(delay) <= moment }.map(\.key)
+        }
     }
 }
 
