@@ -46,13 +46,13 @@ public final class LinkedInClient: Sendable {
     /// `PUT /v2/atsCandidates?ids…` (batch_update, full replace).
     public func upsertCandidates(_ records: [(id: String, body: JSONValue)], context: String, application: LinkedInApplication) async throws -> [String: RecordResult] {
         let answer = try await send(LinkedInRequests.upsertCandidates(records, context: context), application: application)
-        return Self.recordResults(answer, keys: records.map { (RestliKey.candidate($0.id, context: context).bodyForm, $0.id) })
+        return Self.recordResults(answer, keys: records.map { (.compound(RestliKey.candidate($0.id, context: context)), $0.id) })
     }
 
     /// `PUT /v2/atsApplications?ids…` (batch_update: always the whole record).
     public func upsertApplications(_ records: [(id: String, body: JSONValue)], context: String, application: LinkedInApplication) async throws -> [String: RecordResult] {
         let answer = try await send(LinkedInRequests.upsertApplications(records, context: context), application: application)
-        return Self.recordResults(answer, keys: records.map { (RestliKey.application($0.id, context: context).bodyForm, $0.id) })
+        return Self.recordResults(answer, keys: records.map { (.compound(RestliKey.application($0.id, context: context)), $0.id) })
     }
 
     public func deleteCandidates(_ ids: [String], context: String, application: LinkedInApplication) async throws {
@@ -166,12 +166,19 @@ public final class LinkedInClient: Sendable {
     }
 
     static func recordResults(_ answer: JSONValue, keys: [(answerKey: String, id: String)]) -> [String: RecordResult] {
+        recordResults(answer, keys: keys.map { (RestliBatchAnswer.AnswerKey($0.answerKey), $0.id) })
+    }
+
+    /// Keys we built ourselves go in as they are: writing a key as text only to parse it back cost as much as
+    /// reading the answer.
+    static func recordResults(_ answer: JSONValue, keys: [(answerKey: RestliBatchAnswer.AnswerKey, id: String)]) -> [String: RecordResult] {
         let batch = RestliBatchAnswer(answer)
         var results: [String: RecordResult] = [:]
+        results.reserveCapacity(keys.count)
         for (answerKey, id) in keys {
-            if let error = batch.entry(.errors, text: answerKey) {
+            if let error = batch.entry(.errors, answerKey) {
                 results[id] = .refused(status: error["status"].flatMap(integer) ?? 400, message: error["message"]?.stringValue ?? "refused")
-            } else if let result = batch.entry(.results, text: answerKey), let status = result["status"].flatMap(integer) {
+            } else if let result = batch.entry(.results, answerKey), let status = result["status"].flatMap(integer) {
                 results[id] = (200..<300).contains(status) ? .accepted : .refused(status: status, message: result["message"]?.stringValue ?? "refused")
             } else {
                 results[id] = .missing
@@ -198,7 +205,7 @@ public final class LinkedInClient: Sendable {
             if let restliMethod = call.restliMethod { request.headers.add(name: "x-restli-method", value: restliMethod) }
             if let body = call.body {
                 request.headers.add(name: "Content-Type", value: "application/json")
-                request.body = .bytes(ByteBuffer(string: body.canonicalText))
+                request.body = .bytes(ByteBuffer(bytes: body.canonicalBytes))
             }
             let (status, headers, answer) = try await execute(request, call: call.call)
             Counter(label: "rsc_linkedin_calls_total", dimensions: [("call", call.call), ("status", "\(status)")]).increment()

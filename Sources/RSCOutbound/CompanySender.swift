@@ -7,6 +7,7 @@ import RSCLinkedInClient
 import RSCLinkedInMapping
 import RSCRetry
 import RSCStore
+import Synchronization
 
 /// Sends one company's dirty records to LinkedIn, one call at a time: build each full record from
 /// Teamtailor state, skip what LinkedIn already holds (same content hash), batch ≤ 100 per call within the
@@ -20,12 +21,19 @@ struct CompanySender: Sendable {
     let parkFor: Duration
     let now: @Sendable () -> Date
     let logger: Logger
+    /// When each company's open job-posting tasks are next asked about (this replica's memory).
+    let taskPolls = TaskPollSchedule()
+    /// Candidates just accepted whose LinkedIn member is still to be read back, per company.
+    let memberReadBacks = MemberReadBacks()
 
     static let recordsPerRound = 500
     static let batchLimit = 100
     /// How soon LinkedIn's job-posting tasks are asked again while one is still `IN_PROGRESS`: a company with
     /// only pending tasks rests this long instead of polling in a loop (each poll is a call of the day's quota).
     static let jobTaskPollInterval: TimeInterval = 1
+    /// How long accepted candidates gather before their members are read back in one call: at a steady rate a
+    /// company's candidate batches are small, and a read-back after each one doubled the candidate calls.
+    static let memberReadBackDelay: TimeInterval = 1
 
     /// What a round left behind.
     enum RoundResult: Sendable, Equatable {
@@ -33,6 +41,9 @@ struct CompanySender: Sendable {
         case progressed
         /// Nothing due.
         case idle
+        /// Nothing due now, but something to come back for at this time: job-posting tasks LinkedIn is still
+        /// processing, or members to read back. Unlike `waitUntil`, a record marked meanwhile is sent at once.
+        case followUpAt(Date)
         /// Come back no earlier than this (quota, LinkedIn asked us to wait, or the company was parked).
         case waitUntil(Date)
         /// This replica's lease on the company ran out and could not be renewed: another replica may be
@@ -69,6 +80,74 @@ struct CompanySender: Sendable {
 
 private let hexDigits = Array("0123456789abcdef".utf8)
 
+/// Candidates accepted by LinkedIn whose matched member is still to be read, per company, since when. In memory:
+/// after a crash the match is read after the candidate's next change, as after a failed read-back.
+final class MemberReadBacks: Sendable {
+    private let pending = Mutex<[String: (ids: [String], since: Date)]>([:])
+
+    func add(_ company: String, _ ids: [String], at moment: Date) {
+        guard !ids.isEmpty else { return }
+        pending.withLock { pending in
+            var entry = pending[company] ?? ([], moment)
+            entry.ids += ids.filter { !entry.ids.contains($0) }
+            pending[company] = entry
+        }
+    }
+
+    /// Up to `limit` candidates, once there are `limit` of them or the oldest has waited `after`.
+    func due(_ company: String, at moment: Date, after delay: TimeInterval, limit: Int) -> [String]? {
+        pending.withLock { pending in
+            guard let entry = pending[company], !entry.ids.isEmpty,
+                  entry.ids.count >= limit || entry.since.addingTimeInterval(delay) <= moment else { return nil }
+            return Array(entry.ids.prefix(limit))
+        }
+    }
+
+    func remove(_ company: String, _ ids: [String]) {
+        pending.withLock { pending in
+            guard var entry = pending[company] else { return }
+            let gone = Set(ids)
+            entry.ids.removeAll { gone.contains($0) }
+            pending[company] = entry.ids.isEmpty ? nil : entry
+        }
+    }
+
+    func dueAt(_ company: String, after delay: TimeInterval) -> Date? {
+        pending.withLock { $0[company]?.since.addingTimeInterval(delay) }
+    }
+
+    /// Companies whose read-back is due, whether or not they have other work. Read-backs a minute overdue are
+    /// forgotten (read after the candidate's next change): another replica may hold the company's lease now,
+    /// and this one must not keep claiming it for them.
+    func dueCompanies(at moment: Date, after delay: TimeInterval) -> [String] {
+        pending.withLock { pending in
+            pending = pending.filter { $0.value.since.addingTimeInterval(delay + 60) > moment }
+            return pending.filter { $0.value.since.addingTimeInterval(delay) <= moment }.map(\.key)
+        }
+    }
+}
+
+/// When each company's job-posting tasks are next asked about. Kept apart from the company's rest: a company
+/// whose only open work is a task LinkedIn is still processing is not polled in a loop, yet a record marked
+/// meanwhile goes at once (a one-second rest for the whole company held its candidates: the latency tail).
+final class TaskPollSchedule: Sendable {
+    private let nextPoll = Mutex<[String: Date]>([:])
+
+    /// True when the company's tasks have not been asked about yet or their rest is over.
+    func isDue(_ company: String, at moment: Date) -> Bool {
+        nextPoll.withLock { $0[company].map { $0 <= moment } ?? true }
+    }
+
+    func next(_ company: String) -> Date? { nextPoll.withLock { $0[company] } }
+
+    /// Asks no later than `moment` (an earlier poll already planned stands).
+    func schedule(_ company: String, at moment: Date) {
+        nextPoll.withLock { $0[company] = min($0[company] ?? moment, moment) }
+    }
+
+    func clear(_ company: String) { nextPoll.withLock { $0[company] = nil } }
+}
+
 /// The state of one send round: what is planned, what has been decided, and when to stop.
 struct Round {
     let company: String
@@ -87,7 +166,7 @@ struct Round {
     var plannedUse: (calls: Int, records: Int) = (0, 0)
     var credit: (calls: Int, records: Int) = (0, 0)
     var anyCallSucceeded = false
-    /// A job-posting task LinkedIn still reports as in progress (or did not mention).
+    /// A job-posting task LinkedIn still reports as in progress (or did not mention) in this round's poll.
     var tasksPending = false
 
     init(
@@ -103,7 +182,7 @@ struct Round {
     }
 
     mutating func run() async throws -> CompanySender.RoundResult {
-        try await pollJobTasks()
+        if sender.taskPolls.isDue(company, at: sender.now()) { try await pollJobTasks() }
         var records = try await sender.store.dirtyRecords(company: company, limit: CompanySender.recordsPerRound)
         let dueCount = records.count
         if records.isEmpty && stop == nil {
@@ -162,9 +241,10 @@ struct Round {
         return dueCount == CompanySender.recordsPerRound ? .progressed : restOrIdle
     }
 
-    /// Idle, or a short rest when job tasks are still in progress (they are asked again after it).
+    /// Idle, or idle until job tasks still in progress are asked again or gathered members are read back.
     var restOrIdle: CompanySender.RoundResult {
-        tasksPending ? .waitUntil(sender.now().addingTimeInterval(CompanySender.jobTaskPollInterval)) : .idle
+        let followUps = [sender.taskPolls.next(company), sender.memberReadBacks.dueAt(company, after: CompanySender.memberReadBackDelay)]
+        return followUps.compactMap { $0 }.min().map { .followUpAt($0) } ?? .idle
     }
 
     /// A child goes only once its parent is on LinkedIn. A parent that is itself dirty but outside this
@@ -188,6 +268,7 @@ struct Round {
     }
 
     mutating func finish() async throws {
+        if stop == nil { try await readBackDueMembers() }
         try await sender.store.record(company: company, outcomes: outcomes)
         try await sender.store.wakeWaiting(company: company, on: newlySynced)
         try await sender.store.markCascadeDeleted(company: company, candidates: deletedCandidates, applications: deletedApplications)
@@ -265,7 +346,10 @@ struct Round {
                 anyCallSucceeded = true
                 for (record, _, hash) in batch {
                     switch submissions[record.key.id] {
-                    case .task(let task)?: outcomes.append((record, .jobSubmitted(taskID: task, hash: hash)))
+                    case .task(let task)?:
+                        outcomes.append((record, .jobSubmitted(taskID: task, hash: hash)))
+                        // LinkedIn takes a while to publish: asking at once would only cost a call.
+                        sender.taskPolls.schedule(company, at: sender.now().addingTimeInterval(CompanySender.jobTaskPollInterval))
                     case .refused(let status, let message)?: refuse(record, status: status, message: message)
                     case nil: outcomes.append((record, .retryLater(after: sender.backoff.delay(attempt: record.attempts + 1), reason: "LinkedIn did not answer for this job")))
                     }
@@ -274,7 +358,7 @@ struct Round {
             case .candidate:
                 let results = try await sender.linkedIn.upsertCandidates(records, context: context, application: application)
                 apply(results, batch)
-                try await readBackMembers(batch.map(\.0.key.id).filter { results[$0] == .accepted })
+                sender.memberReadBacks.add(company, batch.map(\.0.key.id).filter { results[$0] == .accepted }, at: sender.now())
             case .application:
                 apply(try await sender.linkedIn.upsertApplications(records, context: context, application: application), batch)
             case .candidateNote, .applicationNote, .applicationStage, .interviewFeedback:
@@ -311,8 +395,16 @@ struct Round {
         }
     }
 
+    /// Reads back the members of the candidates gathered long enough (or a full batch of them), 100 a call.
+    mutating func readBackDueMembers() async throws {
+        while stop == nil, let candidateIDs = sender.memberReadBacks.due(company, at: sender.now(), after: CompanySender.memberReadBackDelay, limit: CompanySender.batchLimit) {
+            guard try await reserve(records: 0) else { return }
+            sender.memberReadBacks.remove(company, candidateIDs)
+            try await readBackMembers(candidateIDs)
+        }
+    }
+
     mutating func readBackMembers(_ candidateIDs: [String]) async throws {
-        guard !candidateIDs.isEmpty, try await reserve(records: 0) else { return }
         do {
             let members = try await sender.linkedIn.matchedMembers(candidateIDs, context: settings.organizationURN, application: application)
             try await sender.store.storeMembers(company: company, members: members)
@@ -372,7 +464,11 @@ struct Round {
 
     mutating func pollJobTasks() async throws {
         let awaiting = try await sender.store.jobsAwaitingTasks(company: company)
-        guard !awaiting.isEmpty, try await reserve(records: 0) else { return }
+        sender.taskPolls.clear(company)
+        guard !awaiting.isEmpty else { return }
+        // Asked again after a rest while any is still in progress (or the call fails): each poll is a call.
+        sender.taskPolls.schedule(company, at: sender.now().addingTimeInterval(CompanySender.jobTaskPollInterval))
+        guard try await reserve(records: 0) else { return }
         do {
             let statuses = try await sender.linkedIn.jobPostingTasks(awaiting.map(\.taskID), application: application)
             anyCallSucceeded = true
@@ -388,6 +484,7 @@ struct Round {
                     tasksPending = true
                 }
             }
+            if !tasksPending { sender.taskPolls.clear(company) }
         } catch let error as LinkedInError {
             try await handle(error, records: [], call: "poll job tasks")
         }
@@ -413,7 +510,8 @@ struct Round {
             records += 1
         }
         func batches(_ count: Int) -> Int { (count + CompanySender.batchLimit - 1) / CompanySender.batchLimit }
-        let calls = groups.values.reduce(0) { $0 + batches($1) } + batches(groups["candidate|"] ?? 0)  // member read-backs
+        // Member read-backs reserve their own call when they are due (often in a later round).
+        let calls = groups.values.reduce(0) { $0 + batches($1) }
         return (calls, records)
     }
 

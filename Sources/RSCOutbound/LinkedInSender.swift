@@ -69,8 +69,13 @@ public struct LinkedInSender: Service {
                 }
                 var started = 0
                 do {
-                    let due = try await store.companiesWithWork(limit: settings.concurrentCompanies * 4)
-                    for company in due where await busy.count < settings.concurrentCompanies {
+                    var due = try await store.companiesWithWork(limit: settings.concurrentCompanies * 4)
+                    // Members to read back: the round that reads them may have no other work.
+                    let readBacks = sender.memberReadBacks.dueCompanies(at: now(), after: CompanySender.memberReadBackDelay)
+                    due += readBacks.filter { company in !due.contains { $0.company == company } }.map { ($0, true) }
+                    for (company, hasDueWork) in due where await busy.count < settings.concurrentCompanies {
+                        // Only open job tasks: not before their next poll.
+                        if !hasDueWork && !sender.taskPolls.isDue(company, at: now()) { continue }
                         guard let lease = try await start(company, busy: busy) else { continue }
                         started += 1
                         group.addTask { await drain(lease, busy: busy) }
@@ -111,7 +116,7 @@ public struct LinkedInSender: Service {
                         logger.warning("lease on the company lost between rounds; another replica sends for it", metadata: ["company": "\(company)"])
                         break rounds
                     }
-                case .idle, .leaseLost:
+                case .idle, .leaseLost, .followUpAt:
                     break rounds
                 case .waitUntil(let date):
                     until = date

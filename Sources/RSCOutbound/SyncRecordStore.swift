@@ -35,13 +35,14 @@ struct SyncRecordStore: Sendable {
     /// `TEAMTAILOR_APP_URL`: where the links back to Teamtailor in LinkedIn's records point.
     var teamtailorAppURL = CompanyMappingSettings.defaultTeamtailorAppURL
 
-    /// Companies with due work, live work first; parked companies only once their pause is over.
-    func companiesWithWork(limit: Int) async throws -> [String] {
+    /// Companies with due work, live work first; parked companies only once their pause is over. A company
+    /// whose only work is job-posting tasks still to be read comes with `hasDueRecords` false.
+    func companiesWithWork(limit: Int) async throws -> [(company: String, hasDueRecords: Bool)] {
         // One probe per sendable company into the partial `dirty` index (its first due record), not an
         // aggregate over every dirty record: the sender asks this ten times a second, whatever the backlog.
         let rows = try await client.query(
             """
-            SELECT c.company_id FROM companies c
+            SELECT c.company_id, due.priority IS NOT NULL FROM companies c
             LEFT JOIN LATERAL (
                 SELECT r.priority, r.dirty_since FROM linkedin_records r
                 WHERE r.company_id = c.company_id AND r.dirty AND r.next_attempt_at <= now()
@@ -58,7 +59,7 @@ struct SyncRecordStore: Sendable {
             """,
             logger: logger
         )
-        return try await rows.decode(String.self).reduce(into: []) { $0.append($1) }
+        return try await rows.decode((String, Bool).self).reduce(into: []) { $0.append((company: $1.0, hasDueRecords: $1.1)) }
     }
 
     /// Takes (or renews) the company's sending lease; false if another replica holds it.

@@ -92,7 +92,9 @@ struct SenderLeaseTests {
             let lease = SenderLease(
                 company: "1842", owner: "replica-a", ttl: .seconds(60), store: harness.sender.store, now: { clock.now() })
             #expect(try await lease.renew())
-            #expect(try await harness.sender.runRound(company: "1842", lease: lease) == .idle)
+            // Nothing left to send; what may remain is reading back the last candidates' members.
+            let result = try await harness.sender.runRound(company: "1842", lease: lease)
+            #expect(result != .leaseLost && result != .progressed, "\(result)")
             #expect(await harness.held(.atsCandidates).count == 250)
         }
     }

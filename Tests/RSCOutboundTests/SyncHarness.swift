@@ -63,7 +63,7 @@ struct SyncHarness: Sendable {
                 idleRounds += 1
                 // Job tasks are polled on the round after they were submitted.
                 if idleRounds >= 2, try await dueRecords(company) == 0, try await awaitingTasks(company) == 0 { return }
-            case .waitUntil(let date):
+            case .waitUntil(let date), .followUpAt(let date):
                 try await Task.sleep(for: .milliseconds(max(20, min(2_000, Int(date.timeIntervalSinceNow * 1_000)))))
             case .leaseLost:
                 throw HarnessError.leaseLost(company)
