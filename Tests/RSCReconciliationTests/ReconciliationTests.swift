@@ -54,6 +54,22 @@ struct ReconciliationTests {
             Issue.record("not drained within \(timeout)")
         }
 
+        /// Drained, and LinkedIn's request log still for `quietFor`: the sender reads back the members of the
+        /// candidates it sent a second later (gathered per company), after nothing is dirty any more.
+        func settled(quietFor: Duration = .seconds(3), timeout: Duration = .seconds(60)) async throws {
+            try await drained()
+            let deadline = ContinuousClock.now + timeout
+            var count = await linkedIn.state.requestLog().count
+            var since = ContinuousClock.now
+            while ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(200))
+                let now = await linkedIn.state.requestLog().count
+                if now != count { (count, since) = (now, ContinuousClock.now) }
+                if ContinuousClock.now - since >= quietFor { return }
+            }
+            Issue.record("LinkedIn's request log did not settle within \(timeout)")
+        }
+
         func expectReconciled() async throws {
             let report = try await FirstSyncReconciliation.check(
                 companyID: ReconciliationTests.company, organization: ReconciliationTests.organization, teamtailor: teamtailor.state,
@@ -156,6 +172,7 @@ struct ReconciliationTests {
             #expect((status.checked["candidates"] ?? 0) < candidates.count, "\(status.checked)")
 
             // A second pass over an unchanged company repairs nothing and makes no LinkedIn call.
+            try await h.settled()
             let calls = await h.linkedIn.state.requestLog().count
             try await h.store.request(companyID: Self.company, full: true)
             #expect(try await h.reconciler.runOneDuePass())
