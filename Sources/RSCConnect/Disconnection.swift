@@ -10,7 +10,7 @@ import RSCStore
 import ServiceLifecycle
 
 /// Finishes a disconnect: removes the company's data from LinkedIn by RSC's rules, then its data here,
-/// then its credentials.
+/// then its Teamtailor key and callback token (the child application's credentials stay for a reconnect).
 ///
 /// LinkedIn's rules: deleting a candidate deletes its notes and every application naming it (and what hangs
 /// under them); deleting an application deletes its notes, feedback and stages; job postings cannot be
@@ -67,7 +67,7 @@ public struct Disconnection: Service {
             try await forgetLocally(companyID)
             try await companies.forgetCredentials(companyID)
             await directory.forget()
-            logger.notice("company disconnected: its LinkedIn data removed and credentials forgotten", metadata: ["company": "\(companyID)"])
+            logger.notice("company disconnected: its LinkedIn data removed, its Teamtailor key and callback token forgotten", metadata: ["company": "\(companyID)"])
         } catch {
             try? await release(companyID)
             throw error

@@ -304,7 +304,7 @@ public struct Onboarding: Sendable {
     }
 
     /// Stops the company's work at once and queues the deletion of its LinkedIn data; the disconnect
-    /// worker deletes it and then forgets the credentials.
+    /// worker deletes it and then forgets the Teamtailor key and callback token (`CompanyStore.forgetCredentials`).
     func disconnect(companyID: String, _ request: DisconnectRequest) async throws -> StatusStep {
         guard request.actingUser.isAdmin else { throw OnboardingError.adminRequired }
         let company = try await requireCompany(companyID)
