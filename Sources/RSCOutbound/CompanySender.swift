@@ -158,7 +158,8 @@ struct Round {
     let logger: Logger
 
     var outcomes: [(DirtyRecord, RecordOutcome)] = []
-    var newlySynced: [LinkedInRecordKey] = []
+    /// Records now on LinkedIn, with the priority they were sent at: what waited for them goes at it too.
+    var newlySynced: [LinkedInRecordKey: Int16] = [:]
     var deletedCandidates: [String] = []
     var deletedApplications: [String] = []
     var stop: CompanySender.RoundResult?
@@ -231,7 +232,7 @@ struct Round {
                 }
             }
             try await sendUpserts(resource, ready)
-            onLinkedIn.formUnion(newlySynced)
+            onLinkedIn.formUnion(newlySynced.keys)
         }
         if stop == nil { try await sendDeletes(deletes, lookup) }
 
@@ -376,7 +377,7 @@ struct Round {
             switch results[record.key.id] ?? .missing {
             case .accepted:
                 outcomes.append((record, .synced(hash: hash)))
-                newlySynced.append(record.key)
+                newlySynced[record.key] = record.priority
                 observeLatency(record)
             case .refused(let status, let message):
                 refuse(record, status: status, message: message)
@@ -476,7 +477,7 @@ struct Round {
                 switch statuses[task] {
                 case .succeeded?:
                     outcomes.append((record, .synced(hash: hash)))
-                    newlySynced.append(record.key)
+                    newlySynced[record.key] = record.priority
                     observeLatency(record)
                 case .failed(let message)?:
                     outcomes.append((record, .refused(reason: "LinkedIn could not publish the job: \(message)")))

@@ -37,15 +37,17 @@ public struct SyncStatus: Sendable, Equatable {
         var resources: [ResourceCounts] = []
         let counts = try await client.query(
             """
-            SELECT resource,
-                   count(*) FILTER (WHERE state = 'synced' AND NOT dirty)::int,
-                   count(*) FILTER (WHERE dirty)::int,
-                   count(*) FILTER (WHERE state = 'not_matched' AND NOT dirty)::int,
-                   count(*) FILTER (WHERE state = 'failed' AND NOT dirty)::int,
-                   count(*) FILTER (WHERE state = 'waiting' AND NOT dirty)::int,
-                   count(*) FILTER (WHERE state IN ('skipped', 'deleted') AND NOT dirty)::int
-            FROM linkedin_records WHERE company_id = \(company)
-            GROUP BY resource ORDER BY resource
+            SELECT r.resource,
+                   count(*) FILTER (WHERE r.state = 'synced' AND q.record_id IS NULL)::int,
+                   count(q.record_id)::int,
+                   count(*) FILTER (WHERE r.state = 'not_matched' AND q.record_id IS NULL)::int,
+                   count(*) FILTER (WHERE r.state = 'failed' AND q.record_id IS NULL)::int,
+                   count(*) FILTER (WHERE r.state = 'waiting' AND q.record_id IS NULL)::int,
+                   count(*) FILTER (WHERE r.state IN ('skipped', 'deleted') AND q.record_id IS NULL)::int
+            FROM linkedin_records r
+            LEFT JOIN linkedin_send_queue q USING (company_id, resource, parent_id, record_id)
+            WHERE r.company_id = \(company)
+            GROUP BY r.resource ORDER BY r.resource
             """,
             logger: logger
         )
@@ -55,9 +57,11 @@ public struct SyncStatus: Sendable, Equatable {
         var reasons: [ReasonGroup] = []
         let grouped = try await client.query(
             """
-            SELECT resource, state, COALESCE(state_reason, ''), count(*)::int
-            FROM linkedin_records
-            WHERE company_id = \(company) AND state IN ('not_matched', 'failed', 'waiting') AND NOT dirty
+            SELECT r.resource, r.state, COALESCE(r.state_reason, ''), count(*)::int
+            FROM linkedin_records r
+            WHERE r.company_id = \(company) AND r.state IN ('not_matched', 'failed', 'waiting')
+              AND NOT EXISTS (SELECT 1 FROM linkedin_send_queue q WHERE q.company_id = r.company_id AND q.resource = r.resource
+                              AND q.parent_id = r.parent_id AND q.record_id = r.record_id)
             GROUP BY 1, 2, 3 ORDER BY 4 DESC, 1 LIMIT 25
             """,
             logger: logger
@@ -70,7 +74,7 @@ public struct SyncStatus: Sendable, Equatable {
         var now = Date()
         let summary = try await client.query(
             """
-            SELECT (SELECT min(dirty_since) FROM linkedin_records WHERE company_id = \(company) AND dirty AND priority = 0),
+            SELECT (SELECT min(dirty_since) FROM linkedin_send_queue WHERE company_id = \(company) AND priority = 0),
                    (SELECT last_sync_success_at FROM companies WHERE company_id = \(company)), now()
             """,
             logger: logger

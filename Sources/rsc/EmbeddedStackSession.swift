@@ -147,9 +147,15 @@ struct EmbeddedStackSession: Sendable {
         return (process, logURL)
     }
 
-    /// LinkedIn records not yet on LinkedIn (dirty, or a job whose task is still open).
+    /// LinkedIn records not yet on LinkedIn: queued, or a job whose task is still open (a queued job with an
+    /// open task counts twice; callers ask whether anything is left and roughly how much).
     func pending() async throws -> Int {
-        try await client.query("SELECT count(*)::int FROM linkedin_records WHERE dirty OR job_task_id IS NOT NULL", logger: logger)
-            .decode(Int.self).reduce(0, +)
+        try await client.query(
+            """
+            SELECT (SELECT count(*) FROM linkedin_send_queue)::int
+                   + (SELECT count(*) FROM linkedin_records WHERE job_task_id IS NOT NULL)::int
+            """,
+            logger: logger
+        ).decode(Int.self).reduce(0, +)
     }
 }
