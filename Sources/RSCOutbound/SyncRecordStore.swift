@@ -283,12 +283,14 @@ struct SyncRecordStore: Sendable {
                     FROM u
                     WHERE r.company_id = \(company) AND r.resource = u.resource AND r.parent_id = u.parent_id AND r.record_id = u.record_id
                 ),
+                -- One primary-key probe per outcome (as a join, PostgreSQL hashed the company's whole queue).
                 queued AS (
-                    SELECT q.resource, q.parent_id, q.record_id, u.seq, u.retry_ms FROM linkedin_send_queue q
-                    JOIN u ON q.resource = u.resource AND q.parent_id = u.parent_id AND q.record_id = u.record_id
-                    WHERE q.company_id = \(company)
-                    ORDER BY q.resource, q.parent_id, q.record_id
-                    FOR UPDATE OF q SKIP LOCKED
+                    SELECT q.resource, q.parent_id, q.record_id, u.seq, u.retry_ms FROM u
+                    CROSS JOIN LATERAL (
+                        SELECT q.resource, q.parent_id, q.record_id FROM linkedin_send_queue q
+                        WHERE q.company_id = \(company) AND q.resource = u.resource AND q.parent_id = u.parent_id AND q.record_id = u.record_id
+                        FOR UPDATE SKIP LOCKED
+                    ) q
                 ),
                 sent AS (
                     DELETE FROM linkedin_send_queue q USING queued
