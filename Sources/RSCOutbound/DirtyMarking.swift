@@ -95,14 +95,8 @@ enum DirtyMarking {
                 SELECT company_id, resource, parent_id, record_id, min(occurred_at) AS occurred_at
                 FROM keys GROUP BY company_id, resource, parent_id, record_id
             )
-            -- A record never seen gets its row; an existing one is not touched (DO NOTHING takes no lock), so
-            -- the sender's outcome writes never wait for this transaction.
-            , known AS (
-                INSERT INTO linkedin_records (company_id, resource, parent_id, record_id)
-                SELECT company_id, resource, parent_id, record_id FROM grouped
-                ORDER BY company_id, resource, parent_id, record_id
-                ON CONFLICT (company_id, resource, parent_id, record_id) DO NOTHING
-            )
+            -- Only the queue is written: `linkedin_records` (what LinkedIn holds) is the sender's, which creates
+            -- a record's row with its first outcome. So the two never wait for each other's row locks.
             , marked AS (
             INSERT INTO linkedin_send_queue (company_id, resource, parent_id, record_id, priority, dirty_since, change_occurred_at)
             SELECT company_id, resource, parent_id, record_id, \(priority)::int2, now(), occurred_at

@@ -93,7 +93,8 @@ struct SyncRecordStore: Sendable {
             """
             SELECT q.resource, q.parent_id, q.record_id, q.change_seq, r.synced_hash, q.change_occurred_at, q.attempts, q.priority
             FROM linkedin_send_queue q
-            JOIN linkedin_records r USING (company_id, resource, parent_id, record_id)
+            -- No row yet for a record never sent: the sender writes it with the record's first outcome.
+            LEFT JOIN linkedin_records r USING (company_id, resource, parent_id, record_id)
             WHERE q.company_id = \(company) AND q.next_attempt_at <= now()
             ORDER BY q.priority, q.dirty_since
             LIMIT \(limit)
@@ -113,7 +114,7 @@ struct SyncRecordStore: Sendable {
             FROM linkedin_send_queue q
             JOIN unnest(\(list.map(\.resource.rawValue))::text[], \(list.map(\.parentID))::text[], \(list.map(\.id))::text[]) AS k(resource, parent_id, record_id)
               ON q.resource = k.resource AND q.parent_id = k.parent_id AND q.record_id = k.record_id
-            JOIN linkedin_records r ON r.company_id = q.company_id AND r.resource = q.resource AND r.parent_id = q.parent_id
+            LEFT JOIN linkedin_records r ON r.company_id = q.company_id AND r.resource = q.resource AND r.parent_id = q.parent_id
              AND r.record_id = q.record_id
             WHERE q.company_id = \(company) AND q.next_attempt_at <= now()
             """,
@@ -225,18 +226,18 @@ struct SyncRecordStore: Sendable {
         guard !outcomes.isEmpty else { return }
         var resources: [String] = [], parents: [String] = [], ids: [String] = [], seqs: [Int64] = []
         // PostgreSQL arrays of optionals do not bind; "" stands for null (NULLIF below).
-        var states: [String] = [], reasons: [String] = [], hashes: [String] = [], keepHash: [Bool] = []
+        var states: [String] = [], reasons: [String] = [], hashes: [String] = []
         var waitingOn: [String] = [], retryMs: [Int64] = [], taskIDs: [String] = [], pendingHashes: [String] = []
         for (record, outcome) in outcomes {
             resources.append(record.key.resource.rawValue)
             parents.append(record.key.parentID)
             ids.append(record.key.id)
             seqs.append(record.changeSeq)
-            var state = "pending", reason: String? = nil, hash: String? = nil, keep = true, waiting: String? = nil
+            var state = "pending", reason: String? = nil, hash: String? = nil, waiting: String? = nil
             var retry: Int64 = -1, task: String? = nil, pending: String? = nil
             switch outcome {
-            case .synced(let newHash): state = "synced"; hash = newHash; keep = false
-            case .deleted: state = "deleted"; keep = false
+            case .synced(let newHash): state = "synced"; hash = newHash
+            case .deleted: state = "deleted"
             case .notMatched(let why): state = "not_matched"; reason = why
             case .waiting(let why, let on): state = "waiting"; reason = why; waiting = on
             case .skipped(let why): state = "skipped"; reason = why
@@ -250,38 +251,44 @@ struct SyncRecordStore: Sendable {
             // Reasons and task ids quote LinkedIn's answers: a NUL in them must not fail the round's write.
             reasons.append(storableText(reason ?? ""))
             hashes.append(hash ?? "")
-            keepHash.append(keep)
             waitingOn.append(waiting ?? "")
             retryMs.append(retry)
             taskIDs.append(storableText(task ?? ""))
             pendingHashes.append(pending ?? "")
         }
-        // What LinkedIn holds is rewritten in `linkedin_records` (no indexed column changes for most outcomes:
-        // a HOT update) and the queue row goes, unless the record was marked again since it was read. The
-        // consumer's marking never locks a `linkedin_records` row that exists, and a queue row it holds is
-        // skipped, not waited for: that marking moves the row's `change_seq`, so the row would stay anyway
-        // (if the marking rolls back, the record is simply sent once more, and its unchanged hash costs no call).
+        // What LinkedIn holds is written to `linkedin_records` (its row created with the record's first outcome;
+        // later ones change no indexed column for most outcomes: a HOT update) and the queue row goes, unless
+        // the record was marked again since it was read. The consumer's marking never touches
+        // `linkedin_records`, and a queue row it holds is skipped, not waited for: that marking moves the row's
+        // `change_seq`, so the row would stay anyway (if the marking rolls back, the record is simply sent once
+        // more, and its unchanged hash costs no call).
         try await retryingConcurrencyConflicts {
             try await client.query(
                 """
                 WITH u AS (
                     SELECT * FROM unnest(\(resources)::text[], \(parents)::text[], \(ids)::text[], \(seqs)::int8[], \(states)::text[],
-                                         \(reasons)::text[], \(hashes)::text[], \(keepHash)::bool[], \(waitingOn)::text[], \(retryMs)::int8[],
+                                         \(reasons)::text[], \(hashes)::text[], \(waitingOn)::text[], \(retryMs)::int8[],
                                          \(taskIDs)::text[], \(pendingHashes)::text[])
-                        AS u(resource, parent_id, record_id, seq, state, reason, hash, keep_hash, waiting_on, retry_ms, task_id, pending_hash)
+                        AS u(resource, parent_id, record_id, seq, state, reason, hash, waiting_on, retry_ms, task_id, pending_hash)
                 ),
                 held AS (
-                    UPDATE linkedin_records r SET
-                        state = u.state,
-                        state_reason = NULLIF(u.reason, ''),
-                        synced_hash = CASE WHEN u.keep_hash THEN r.synced_hash ELSE NULLIF(u.hash, '') END,
-                        waiting_on = NULLIF(u.waiting_on, ''),
-                        job_task_id = NULLIF(u.task_id, ''),
-                        pending_hash = NULLIF(u.pending_hash, ''),
-                        last_synced_at = CASE WHEN u.state IN ('synced', 'deleted') THEN now() ELSE r.last_synced_at END,
-                        updated_at = now()
+                    INSERT INTO linkedin_records AS r (company_id, resource, parent_id, record_id, state, state_reason, synced_hash,
+                                                       waiting_on, job_task_id, pending_hash, last_synced_at)
+                    SELECT \(company), u.resource, u.parent_id, u.record_id, u.state, NULLIF(u.reason, ''),
+                           NULLIF(u.hash, ''), NULLIF(u.waiting_on, ''),
+                           NULLIF(u.task_id, ''), NULLIF(u.pending_hash, ''),
+                           CASE WHEN u.state IN ('synced', 'deleted') THEN now() END
                     FROM u
-                    WHERE r.company_id = \(company) AND r.resource = u.resource AND r.parent_id = u.parent_id AND r.record_id = u.record_id
+                    ON CONFLICT (company_id, resource, parent_id, record_id) DO UPDATE SET
+                        state = EXCLUDED.state,
+                        state_reason = EXCLUDED.state_reason,
+                        -- Only a send or a delete changes what LinkedIn holds; every other outcome keeps it.
+                        synced_hash = CASE WHEN EXCLUDED.state IN ('synced', 'deleted') THEN EXCLUDED.synced_hash ELSE r.synced_hash END,
+                        waiting_on = EXCLUDED.waiting_on,
+                        job_task_id = EXCLUDED.job_task_id,
+                        pending_hash = EXCLUDED.pending_hash,
+                        last_synced_at = COALESCE(EXCLUDED.last_synced_at, r.last_synced_at),
+                        updated_at = now()
                 ),
                 -- One primary-key probe per outcome (as a join, PostgreSQL hashed the company's whole queue).
                 queued AS (

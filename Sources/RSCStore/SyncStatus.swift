@@ -37,17 +37,24 @@ public struct SyncStatus: Sendable, Equatable {
         var resources: [ResourceCounts] = []
         let counts = try await client.query(
             """
-            SELECT r.resource,
-                   count(*) FILTER (WHERE r.state = 'synced' AND q.record_id IS NULL)::int,
-                   count(q.record_id)::int,
-                   count(*) FILTER (WHERE r.state = 'not_matched' AND q.record_id IS NULL)::int,
-                   count(*) FILTER (WHERE r.state = 'failed' AND q.record_id IS NULL)::int,
-                   count(*) FILTER (WHERE r.state = 'waiting' AND q.record_id IS NULL)::int,
-                   count(*) FILTER (WHERE r.state IN ('skipped', 'deleted') AND q.record_id IS NULL)::int
-            FROM linkedin_records r
-            LEFT JOIN linkedin_send_queue q USING (company_id, resource, parent_id, record_id)
-            WHERE r.company_id = \(company)
-            GROUP BY r.resource ORDER BY r.resource
+            -- A queued record is pending whatever it was before; one never sent has no `linkedin_records` row yet.
+            WITH current(resource, state) AS (
+                SELECT r.resource, r.state FROM linkedin_records r
+                WHERE r.company_id = \(company)
+                  AND NOT EXISTS (SELECT 1 FROM linkedin_send_queue q WHERE q.company_id = r.company_id AND q.resource = r.resource
+                                  AND q.parent_id = r.parent_id AND q.record_id = r.record_id)
+                UNION ALL
+                SELECT q.resource, 'queued' FROM linkedin_send_queue q WHERE q.company_id = \(company)
+            )
+            SELECT resource,
+                   count(*) FILTER (WHERE state = 'synced')::int,
+                   count(*) FILTER (WHERE state = 'queued')::int,
+                   count(*) FILTER (WHERE state = 'not_matched')::int,
+                   count(*) FILTER (WHERE state = 'failed')::int,
+                   count(*) FILTER (WHERE state = 'waiting')::int,
+                   count(*) FILTER (WHERE state IN ('skipped', 'deleted'))::int
+            FROM current
+            GROUP BY resource ORDER BY resource
             """,
             logger: logger
         )

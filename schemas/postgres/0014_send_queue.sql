@@ -6,10 +6,9 @@
 -- waited for the other's transaction (issue 18's profile: two thirds of PostgreSQL's time, a sampled outcome
 -- write 127 of its 177 ms in LockRows).
 --
--- Now the marking inserts a narrow queue row (or bumps the one there) and creates a `linkedin_records` row
--- only for a record never seen (ON CONFLICT DO NOTHING takes no lock on an existing row); the sender
--- rewrites what LinkedIn holds in `linkedin_records` (no indexed column changes: a HOT update) and deletes
--- the queue row only if nobody marked it again meanwhile. A queue row the consumer is marking right now is
+-- Now the marking inserts a narrow queue row (or bumps the one there) and nothing else; the sender writes what
+-- LinkedIn holds in `linkedin_records` (a record's row comes with its first outcome; later outcomes change no
+-- indexed column: HOT updates) and deletes the queue row only if nobody marked it again meanwhile. A queue row the consumer is marking right now is
 -- skipped rather than waited for: the marking moves its `change_seq`, so it would stay anyway.
 
 CREATE TABLE linkedin_send_queue (
