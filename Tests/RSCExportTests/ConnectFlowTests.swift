@@ -205,21 +205,17 @@ struct ConnectFlowTests {
             try await harness.postgres.query(
                 "UPDATE first_sync_progress SET state = 'read', read_count = 10, total = 10 WHERE company_id = '1842'", logger: harness.logger)
             // History waiting (priority 1): 3 candidates, 2 applications and their 4 stage records, 1 note;
-            // one live candidate change (priority 0) that is not the history's.
+            // one live candidate change (priority 0) that is not the history's. Never sent, so only queued: the
+            // sender writes a record's `linkedin_records` row with its first outcome.
             try await harness.postgres.query(
                 """
-                WITH r(resource, parent, id, priority) AS (
-                    VALUES ('candidate', '', 'c1', 1), ('candidate', '', 'c2', 1), ('candidate', '', 'c3', 1),
-                           ('application', '', 'a1', 1), ('application', '', 'a2', 1),
-                           ('application_stage', 'a1', 's1', 1), ('application_stage', 'a1', 's2', 1),
-                           ('application_stage', 'a2', 's1', 1), ('application_stage', 'a2', 's2', 1),
-                           ('candidate_note', 'c1', 'n1', 1), ('candidate', '', 'c9', 0)
-                ),
-                records AS (
-                    INSERT INTO linkedin_records (company_id, resource, parent_id, record_id) SELECT '1842', resource, parent, id FROM r
-                )
                 INSERT INTO linkedin_send_queue (company_id, resource, parent_id, record_id, priority)
-                SELECT '1842', resource, parent, id, priority::int2 FROM r
+                SELECT '1842', r.resource, r.parent, r.id, r.priority
+                FROM (VALUES ('candidate', '', 'c1', 1), ('candidate', '', 'c2', 1), ('candidate', '', 'c3', 1),
+                             ('application', '', 'a1', 1), ('application', '', 'a2', 1),
+                             ('application_stage', 'a1', 's1', 1), ('application_stage', 'a1', 's2', 1),
+                             ('application_stage', 'a2', 's1', 1), ('application_stage', 'a2', 's2', 1),
+                             ('candidate_note', 'c1', 'n1', 1), ('candidate', '', 'c9', 0)) AS r(resource, parent, id, priority)
                 """,
                 logger: harness.logger)
             // 600 records accepted in the last five minutes: 120 a minute.
