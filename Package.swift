@@ -293,6 +293,7 @@ let package = Package(
                 "RSCLinkedInMapping", "RSCStore", "RSCSecrets",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .testTarget(

@@ -199,8 +199,8 @@ extension AdminStatus {
     static func historyWaiting(companyID: String, postgres: PostgresClient, logger: Logger) async throws -> [String: Int] {
         let rows = try await postgres.query(
             """
-            SELECT resource, count(*)::int FROM linkedin_records
-            WHERE company_id = \(companyID) AND dirty AND priority = 1 GROUP BY resource
+            SELECT resource, count(*)::int FROM linkedin_send_queue
+            WHERE company_id = \(companyID) AND priority = 1 GROUP BY resource
             """,
             logger: logger)
         var waiting: [String: Int] = [:]

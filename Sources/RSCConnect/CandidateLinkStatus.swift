@@ -26,8 +26,11 @@ public struct CandidateLinkStatus: Encodable, Sendable, Equatable {
         var record: (state: String, reason: String?, dirty: Bool)?
         let records = try await postgres.query(
             """
-            SELECT state, state_reason, dirty FROM linkedin_records
-            WHERE company_id = \(company.id) AND resource = 'candidate' AND parent_id = '' AND record_id = \(candidateID)
+            SELECT r.state, r.state_reason,
+                   EXISTS (SELECT 1 FROM linkedin_send_queue q WHERE q.company_id = r.company_id AND q.resource = r.resource
+                           AND q.parent_id = r.parent_id AND q.record_id = r.record_id)
+            FROM linkedin_records r
+            WHERE r.company_id = \(company.id) AND r.resource = 'candidate' AND r.parent_id = '' AND r.record_id = \(candidateID)
             """,
             logger: logger)
         for try await row in records.decode((String, String?, Bool).self) { record = (row.0, row.1, row.2) }

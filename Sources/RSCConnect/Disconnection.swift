@@ -178,7 +178,11 @@ public struct Disconnection: Service {
     func markGone(_ companyID: String, resource: String, ids: [String]) async throws {
         try await postgres.query(
             """
-            UPDATE linkedin_records SET synced_hash = NULL, state = 'deleted', dirty = false
+            WITH unqueued AS (
+                DELETE FROM linkedin_send_queue
+                WHERE company_id = \(companyID) AND resource = \(resource) AND parent_id = '' AND record_id = ANY(\(ids))
+            )
+            UPDATE linkedin_records SET synced_hash = NULL, state = 'deleted'
             WHERE company_id = \(companyID) AND resource = \(resource) AND parent_id = '' AND record_id = ANY(\(ids))
             """,
             logger: logger)
@@ -188,7 +192,7 @@ public struct Disconnection: Service {
     func forgetLocally(_ companyID: String) async throws {
         try await postgres.withTransaction(logger: logger) { connection in
             for table in [
-                "entity_states", "linkedin_records", "application_stage_entries", "candidate_members", "linkedin_usage", "linkedin_daily_calls",
+                "entity_states", "linkedin_records", "linkedin_send_queue", "application_stage_entries", "candidate_members", "linkedin_usage", "linkedin_daily_calls",
                 "first_sync_progress", "first_sync_leases", "linkedin_notifications", "company_errors",
             ] {
                 try await connection.query(

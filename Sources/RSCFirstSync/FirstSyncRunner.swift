@@ -263,7 +263,7 @@ public struct FirstSyncRunner: Service {
 
     func queuedHistory(_ companyID: String) async throws -> Int {
         let rows = try await postgres.query(
-            "SELECT count(*)::int FROM linkedin_records WHERE company_id = \(companyID) AND dirty AND priority = 1",
+            "SELECT count(*)::int FROM linkedin_send_queue WHERE company_id = \(companyID) AND priority = 1",
             logger: logger)
         for try await count in rows.decode(Int.self) { return count }
         return 0

@@ -26,7 +26,7 @@ extension ConsumerCore {
                 if !cooperative { book.assignment.removeAll() }
                 book.assignment.formUnion(changed)
             }
-            recordReadPositions(of: changed, rk)
+            if reportsOffsetGaps { recordReadPositions(of: changed, rk) }
 
         case RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS:
             let lost = rd_kafka_assignment_lost(rk) != 0

@@ -25,6 +25,7 @@ public final class KafkaConsumer: Sendable {
             logger: logger,
             metricsFactory: configuration.metricsFactory ?? MetricsSystem.factory,
             startsFromEarliest: configuration.startFromEarliest,
+            reportsOffsetGaps: configuration.reportsOffsetGaps,
             onPartitionsRevoked: onPartitionsRevoked
         )
         try core.start(configuration)
@@ -136,17 +137,19 @@ final class ConsumerCore: Sendable {
     let logger: Logger
     let metricsFactory: any MetricsFactory
     let startsFromEarliest: Bool
+    let reportsOffsetGaps: Bool
     let onPartitionsRevoked: @Sendable ([TopicPartition]) -> Void
     let state = Mutex(State.starting)
     let bookkeeping = Mutex(Bookkeeping())
 
     init(
-        logger: Logger, metricsFactory: any MetricsFactory, startsFromEarliest: Bool,
+        logger: Logger, metricsFactory: any MetricsFactory, startsFromEarliest: Bool, reportsOffsetGaps: Bool,
         onPartitionsRevoked: @escaping @Sendable ([TopicPartition]) -> Void
     ) {
         self.logger = logger
         self.metricsFactory = metricsFactory
         self.startsFromEarliest = startsFromEarliest
+        self.reportsOffsetGaps = reportsOffsetGaps
         self.onPartitionsRevoked = onPartitionsRevoked
     }
 
@@ -229,7 +232,7 @@ final class ConsumerCore: Sendable {
                     if let timestamp = message.timestamp { book.newestTimestamps[message.topicPartition] = timestamp }
                 }
             }
-            findGaps(before: batch, rk)
+            if reportsOffsetGaps { findGaps(before: batch, rk) }
         }
         return batch
     }

@@ -17,6 +17,10 @@ public struct KafkaConsumerConfiguration: Sendable {
     /// let a consumer with a backlog hold most of it in memory — the largest part of `rsc-outbound`'s peak RSS —
     /// while a batch is 2,000 messages (~1.5 MiB); 8 MiB is still several batches ahead.
     public var prefetchLimitKiB = 8_192
+    /// Whether messages deleted before this group read them are reported (logged, counted, handed to
+    /// `takeOffsetGaps`): on for a group that must read everything (`rsc-outbound`); off for a reader with a
+    /// throwaway group, to which old messages aged out are no news (`rsc dlq list`).
+    public var reportsOffsetGaps = true
     public var extraProperties: [String: String] = [:]
     /// Where the lag gauge is recorded; nil means the process-wide `MetricsSystem.factory`.
     public var metricsFactory: (any MetricsFactory)? = nil

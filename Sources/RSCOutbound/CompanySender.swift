@@ -21,6 +21,9 @@ struct CompanySender: Sendable {
     let parkFor: Duration
     let now: @Sendable () -> Date
     let logger: Logger
+    /// How long accepted candidates gather before their members are read back in one call: at a steady rate a
+    /// company's candidate batches are small, and a read-back after each one doubled the candidate calls.
+    var memberReadBackDelay: TimeInterval = 1
     /// When each company's open job-posting tasks are next asked about (this replica's memory).
     let taskPolls = TaskPollSchedule()
     /// Candidates just accepted whose LinkedIn member is still to be read back, per company.
@@ -31,9 +34,6 @@ struct CompanySender: Sendable {
     /// How soon LinkedIn's job-posting tasks are asked again while one is still `IN_PROGRESS`: a company with
     /// only pending tasks rests this long instead of polling in a loop (each poll is a call of the day's quota).
     static let jobTaskPollInterval: TimeInterval = 1
-    /// How long accepted candidates gather before their members are read back in one call: at a steady rate a
-    /// company's candidate batches are small, and a read-back after each one doubled the candidate calls.
-    static let memberReadBackDelay: TimeInterval = 1
 
     /// What a round left behind.
     enum RoundResult: Sendable, Equatable {
@@ -53,14 +53,26 @@ struct CompanySender: Sendable {
 
     /// One round for the company; with a lease, every call is made only while the lease is held.
     func runRound(company: String, lease: SenderLease? = nil) async throws -> RoundResult {
+        guard var round = try await makeRound(company: company, lease: lease) else { return .idle }
+        return try await round.run()
+    }
+
+    /// Reads back every member gathered for the company now, whatever their wait: before this replica stops,
+    /// since they are held in memory and would otherwise be read only after each candidate's next change.
+    func readBackGatheredMembers(company: String, lease: SenderLease?) async throws {
+        guard var round = try await makeRound(company: company, lease: lease) else { return }
+        round.readBackDelay = 0
+        try await round.readBackDueMembers()
+    }
+
+    private func makeRound(company: String, lease: SenderLease?) async throws -> Round? {
         var logger = self.logger
         logger[metadataKey: "company"] = "\(company)"
-        guard let (settings, clientID) = try await store.mappingSettings(company: company) else { return .idle }
+        guard let (settings, clientID) = try await store.mappingSettings(company: company) else { return nil }
         let credentials = try await companies.credentials(company)
-        guard let secret = credentials.linkedInClientSecret else { return .idle }
+        guard let secret = credentials.linkedInClientSecret else { return nil }
         let application = LinkedInApplication(clientID: clientID, clientSecret: secret)
-        var round = Round(company: company, settings: settings, application: application, sender: self, lease: lease, logger: logger)
-        return try await round.run()
+        return Round(company: company, settings: settings, application: application, sender: self, lease: lease, logger: logger)
     }
 
     static func contentHash(_ key: LinkedInRecordKey, _ body: JSONValue) -> String {
@@ -81,7 +93,8 @@ struct CompanySender: Sendable {
 private let hexDigits = Array("0123456789abcdef".utf8)
 
 /// Candidates accepted by LinkedIn whose matched member is still to be read, per company, since when. In memory:
-/// after a crash the match is read after the candidate's next change, as after a failed read-back.
+/// a stopping replica reads them first (`LinkedInSender`); after a crash the match is read after the candidate's
+/// next change, as after a failed read-back.
 final class MemberReadBacks: Sendable {
     private let pending = Mutex<[String: (ids: [String], since: Date)]>([:])
 
@@ -111,6 +124,9 @@ final class MemberReadBacks: Sendable {
             pending[company] = entry.ids.isEmpty ? nil : entry
         }
     }
+
+    /// Companies with any candidate gathered.
+    var companies: [String] { pending.withLock { Array($0.keys) } }
 
     func dueAt(_ company: String, after delay: TimeInterval) -> Date? {
         pending.withLock { $0[company]?.since.addingTimeInterval(delay) }
@@ -158,7 +174,8 @@ struct Round {
     let logger: Logger
 
     var outcomes: [(DirtyRecord, RecordOutcome)] = []
-    var newlySynced: [LinkedInRecordKey] = []
+    /// Records now on LinkedIn, with the priority they were sent at: what waited for them goes at it too.
+    var newlySynced: [LinkedInRecordKey: Int16] = [:]
     var deletedCandidates: [String] = []
     var deletedApplications: [String] = []
     var stop: CompanySender.RoundResult?
@@ -168,6 +185,8 @@ struct Round {
     var anyCallSucceeded = false
     /// A job-posting task LinkedIn still reports as in progress (or did not mention) in this round's poll.
     var tasksPending = false
+    /// How long gathered candidates wait before their members are read back (none when this replica stops).
+    var readBackDelay: TimeInterval
 
     init(
         company: String, settings: CompanyMappingSettings, application: LinkedInApplication, sender: CompanySender,
@@ -179,6 +198,7 @@ struct Round {
         self.sender = sender
         self.lease = lease
         self.logger = logger
+        self.readBackDelay = sender.memberReadBackDelay
     }
 
     mutating func run() async throws -> CompanySender.RoundResult {
@@ -231,7 +251,7 @@ struct Round {
                 }
             }
             try await sendUpserts(resource, ready)
-            onLinkedIn.formUnion(newlySynced)
+            onLinkedIn.formUnion(newlySynced.keys)
         }
         if stop == nil { try await sendDeletes(deletes, lookup) }
 
@@ -243,7 +263,7 @@ struct Round {
 
     /// Idle, or idle until job tasks still in progress are asked again or gathered members are read back.
     var restOrIdle: CompanySender.RoundResult {
-        let followUps = [sender.taskPolls.next(company), sender.memberReadBacks.dueAt(company, after: CompanySender.memberReadBackDelay)]
+        let followUps = [sender.taskPolls.next(company), sender.memberReadBacks.dueAt(company, after: readBackDelay)]
         return followUps.compactMap { $0 }.min().map { .followUpAt($0) } ?? .idle
     }
 
@@ -376,7 +396,7 @@ struct Round {
             switch results[record.key.id] ?? .missing {
             case .accepted:
                 outcomes.append((record, .synced(hash: hash)))
-                newlySynced.append(record.key)
+                newlySynced[record.key] = record.priority
                 observeLatency(record)
             case .refused(let status, let message):
                 refuse(record, status: status, message: message)
@@ -397,7 +417,7 @@ struct Round {
 
     /// Reads back the members of the candidates gathered long enough (or a full batch of them), 100 a call.
     mutating func readBackDueMembers() async throws {
-        while stop == nil, let candidateIDs = sender.memberReadBacks.due(company, at: sender.now(), after: CompanySender.memberReadBackDelay, limit: CompanySender.batchLimit) {
+        while stop == nil, let candidateIDs = sender.memberReadBacks.due(company, at: sender.now(), after: readBackDelay, limit: CompanySender.batchLimit) {
             guard try await reserve(records: 0) else { return }
             sender.memberReadBacks.remove(company, candidateIDs)
             try await readBackMembers(candidateIDs)
@@ -476,7 +496,7 @@ struct Round {
                 switch statuses[task] {
                 case .succeeded?:
                     outcomes.append((record, .synced(hash: hash)))
-                    newlySynced.append(record.key)
+                    newlySynced[record.key] = record.priority
                     observeLatency(record)
                 case .failed(let message)?:
                     outcomes.append((record, .refused(reason: "LinkedIn could not publish the job: \(message)")))

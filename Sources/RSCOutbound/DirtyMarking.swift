@@ -2,7 +2,8 @@ import Foundation
 import Logging
 import PostgresNIO
 
-/// Which LinkedIn records a changed entity affects, marked dirty in the caller's transaction.
+/// Which LinkedIn records a changed entity affects, queued for sending (`linkedin_send_queue`) in the caller's
+/// transaction.
 ///
 /// A job feeds its posting and every application's `atsJobPostingName`; a candidate feeds its record and
 /// its applications (name and email are copied into each); an application feeds its record and "Rejected";
@@ -90,21 +91,24 @@ enum DirtyMarking {
                        entity_id, occurred_at
                 FROM changed WHERE entity_type = 'comments'
             )
+            , grouped AS (
+                SELECT company_id, resource, parent_id, record_id, min(occurred_at) AS occurred_at
+                FROM keys GROUP BY company_id, resource, parent_id, record_id
+            )
+            -- Only the queue is written: `linkedin_records` (what LinkedIn holds) is the sender's, which creates
+            -- a record's row with its first outcome. So the two never wait for each other's row locks.
             , marked AS (
-            INSERT INTO linkedin_records (company_id, resource, parent_id, record_id, dirty, dirty_since, change_occurred_at, priority)
-            SELECT company_id, resource, parent_id, record_id, true, now(), min(occurred_at), \(priority)::int2
-            FROM keys GROUP BY company_id, resource, parent_id, record_id
-            -- Rows are locked in key order, as the sender's outcome update locks them: no deadlock between the two.
+            INSERT INTO linkedin_send_queue (company_id, resource, parent_id, record_id, priority, dirty_since, change_occurred_at)
+            SELECT company_id, resource, parent_id, record_id, \(priority)::int2, now(), occurred_at
+            FROM grouped
+            -- Queue rows are locked in key order, so two marking transactions cannot deadlock.
             ORDER BY company_id, resource, parent_id, record_id
             ON CONFLICT (company_id, resource, parent_id, record_id) DO UPDATE
-            SET dirty = true,
-                change_seq = linkedin_records.change_seq + 1,
-                dirty_since = COALESCE(linkedin_records.dirty_since, EXCLUDED.dirty_since),
-                change_occurred_at = LEAST(linkedin_records.change_occurred_at, EXCLUDED.change_occurred_at),
-                priority = LEAST(linkedin_records.priority, EXCLUDED.priority),
-                next_attempt_at = LEAST(linkedin_records.next_attempt_at, now()),
-                attempts = 0,
-                updated_at = now()
+            SET change_seq = linkedin_send_queue.change_seq + 1,
+                change_occurred_at = LEAST(linkedin_send_queue.change_occurred_at, EXCLUDED.change_occurred_at),
+                priority = LEAST(linkedin_send_queue.priority, EXCLUDED.priority),
+                next_attempt_at = LEAST(linkedin_send_queue.next_attempt_at, now()),
+                attempts = 0
             RETURNING 1
             )
             SELECT count(*)::int FROM marked

@@ -25,6 +25,10 @@ public struct LinkedInSender: Service {
         public var quota = LinkedInQuota.Limits.linkedIn
         /// `TEAMTAILOR_APP_URL`: the base of each candidate's `externalProfileUrl` (its page in Teamtailor).
         public var teamtailorAppURL = CompanyMappingSettings.defaultTeamtailorAppURL
+        /// How long accepted candidates gather before their LinkedIn members are read back in one call.
+        public var memberReadBackDelay: TimeInterval = 1
+        /// How long a stopping replica may spend reading back the members it gathered.
+        public var shutdownReadBackBudget: Duration = .seconds(10)
         public init() {}
     }
 
@@ -45,7 +49,8 @@ public struct LinkedInSender: Service {
         self.store = store
         self.sender = CompanySender(
             store: store, quota: LinkedInQuota(client: postgres, limits: settings.quota, logger: logger),
-            linkedIn: linkedIn, companies: companies, backoff: settings.backoff, parkFor: settings.parkFor, now: now, logger: logger
+            linkedIn: linkedIn, companies: companies, backoff: settings.backoff, parkFor: settings.parkFor, now: now, logger: logger,
+            memberReadBackDelay: settings.memberReadBackDelay
         )
         self.settings = settings
         self.doorbell = doorbell
@@ -71,7 +76,7 @@ public struct LinkedInSender: Service {
                 do {
                     var due = try await store.companiesWithWork(limit: settings.concurrentCompanies * 4)
                     // Members to read back: the round that reads them may have no other work.
-                    let readBacks = sender.memberReadBacks.dueCompanies(at: now(), after: CompanySender.memberReadBackDelay)
+                    let readBacks = sender.memberReadBacks.dueCompanies(at: now(), after: sender.memberReadBackDelay)
                     due += readBacks.filter { company in !due.contains { $0.company == company } }.map { ($0, true) }
                     for (company, hasDueWork) in due where await busy.count < settings.concurrentCompanies {
                         // Only open job tasks: not before their next poll.
@@ -86,7 +91,31 @@ public struct LinkedInSender: Service {
                 if started == 0 { await doorbell.wait(upTo: settings.idlePoll) }
             }
         }
+        await readBackGatheredMembers(busy: busy)
         logger.info("LinkedIn sender stopped")
+    }
+
+    /// Before stopping: the members of candidates LinkedIn accepted are read back now, not lost with this
+    /// process's memory (they would be read only after each candidate's next change). Within a budget, so a
+    /// LinkedIn that does not answer cannot hold the shutdown past Kubernetes' grace period.
+    func readBackGatheredMembers(busy: BusyCompanies) async {
+        let deadline = ContinuousClock.now + settings.shutdownReadBackBudget
+        for company in sender.memberReadBacks.companies where ContinuousClock.now < deadline {
+            do {
+                guard let lease = try await start(company, busy: busy) else { continue }
+                do {
+                    try await sender.readBackGatheredMembers(company: company, lease: lease)
+                } catch {
+                    logger.notice("could not read back matched members before stopping; they are read after the candidates' next change",
+                                  metadata: ["company": "\(company)", "error": "\(loggable(error))"])
+                }
+                try? await lease.release()
+                await busy.end(company, until: nil)
+            } catch {
+                logger.notice("could not claim the company to read back its matched members before stopping",
+                              metadata: ["company": "\(company)", "error": "\(loggable(error))"])
+            }
+        }
     }
 
     /// The company's lease, with the company marked running on this replica — or nil, with nothing marked,

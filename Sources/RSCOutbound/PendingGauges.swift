@@ -33,7 +33,7 @@ public struct PendingGauges: Service {
                     """
                     SELECT company_id, count(*)::int,
                            COALESCE(EXTRACT(EPOCH FROM now() - min(dirty_since) FILTER (WHERE priority = 0)), 0)::float8
-                    FROM linkedin_records WHERE dirty GROUP BY company_id
+                    FROM linkedin_send_queue GROUP BY company_id
                     """,
                     logger: logger
                 )

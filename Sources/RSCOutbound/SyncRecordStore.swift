@@ -5,7 +5,7 @@ import RSCChangeEvents
 import RSCLinkedInMapping
 import RSCStore
 
-/// One dirty LinkedIn record as the sender loads it.
+/// One queued LinkedIn record (a change LinkedIn has not seen) as the sender loads it.
 struct DirtyRecord: Sendable {
     var key: LinkedInRecordKey
     var changeSeq: Int64
@@ -13,6 +13,10 @@ struct DirtyRecord: Sendable {
     var changeOccurredAt: Date?
     var attempts: Int
     var priority: Int16
+
+    /// The `changeSeq` of a record read while not queued (a job posting whose LinkedIn task is read): no
+    /// queue row has it, so the outcome leaves any row queued since in place.
+    static let notQueued: Int64 = -1
 }
 
 /// How a record ended after a send round; written back in one statement per outcome kind.
@@ -38,22 +42,24 @@ struct SyncRecordStore: Sendable {
     /// Companies with due work, live work first; parked companies only once their pause is over. A company
     /// whose only work is job-posting tasks still to be read comes with `hasDueRecords` false.
     func companiesWithWork(limit: Int) async throws -> [(company: String, hasDueRecords: Bool)] {
-        // One probe per sendable company into the partial `dirty` index (its first due record), not an
-        // aggregate over every dirty record: the sender asks this ten times a second, whatever the backlog.
+        // One probe per sendable company into the queue's order index (its first due record), not an
+        // aggregate over every queued record: the sender asks this ten times a second, whatever the backlog.
         let rows = try await client.query(
             """
             SELECT c.company_id, due.priority IS NOT NULL FROM companies c
             LEFT JOIN LATERAL (
-                SELECT r.priority, r.dirty_since FROM linkedin_records r
-                WHERE r.company_id = c.company_id AND r.dirty AND r.next_attempt_at <= now()
-                ORDER BY r.priority, r.dirty_since
+                SELECT q.priority, q.dirty_since FROM linkedin_send_queue q
+                WHERE q.company_id = c.company_id AND q.next_attempt_at <= now()
+                ORDER BY q.priority, q.dirty_since
                 LIMIT 1
             ) due ON true
             WHERE c.status IN ('active', 'parked') AND c.organization_urn IS NOT NULL AND c.linkedin_client_id IS NOT NULL
               AND (c.parked_until IS NULL OR c.parked_until <= now())
               -- due work, or job postings whose LinkedIn task is still to be read
               AND (due.priority IS NOT NULL OR EXISTS (
-                  SELECT 1 FROM linkedin_records t WHERE t.company_id = c.company_id AND t.job_task_id IS NOT NULL AND NOT t.dirty))
+                  SELECT 1 FROM linkedin_records t WHERE t.company_id = c.company_id AND t.job_task_id IS NOT NULL
+                  AND NOT EXISTS (SELECT 1 FROM linkedin_send_queue q WHERE q.company_id = t.company_id AND q.resource = t.resource
+                                  AND q.parent_id = t.parent_id AND q.record_id = t.record_id)))
             ORDER BY coalesce(due.priority, 0), due.dirty_since NULLS LAST
             LIMIT \(limit)
             """,
@@ -85,10 +91,12 @@ struct SyncRecordStore: Sendable {
     func dirtyRecords(company: String, limit: Int) async throws -> [DirtyRecord] {
         let rows = try await client.query(
             """
-            SELECT resource, parent_id, record_id, change_seq, synced_hash, change_occurred_at, attempts, priority
-            FROM linkedin_records
-            WHERE company_id = \(company) AND dirty AND next_attempt_at <= now()
-            ORDER BY priority, dirty_since
+            SELECT q.resource, q.parent_id, q.record_id, q.change_seq, r.synced_hash, q.change_occurred_at, q.attempts, q.priority
+            FROM linkedin_send_queue q
+            -- No row yet for a record never sent: the sender writes it with the record's first outcome.
+            LEFT JOIN linkedin_records r USING (company_id, resource, parent_id, record_id)
+            WHERE q.company_id = \(company) AND q.next_attempt_at <= now()
+            ORDER BY q.priority, q.dirty_since
             LIMIT \(limit)
             """,
             logger: logger
@@ -102,11 +110,13 @@ struct SyncRecordStore: Sendable {
         let list = Array(keys)
         let rows = try await client.query(
             """
-            SELECT r.resource, r.parent_id, r.record_id, r.change_seq, r.synced_hash, r.change_occurred_at, r.attempts, r.priority
-            FROM linkedin_records r
+            SELECT q.resource, q.parent_id, q.record_id, q.change_seq, r.synced_hash, q.change_occurred_at, q.attempts, q.priority
+            FROM linkedin_send_queue q
             JOIN unnest(\(list.map(\.resource.rawValue))::text[], \(list.map(\.parentID))::text[], \(list.map(\.id))::text[]) AS k(resource, parent_id, record_id)
-              ON r.resource = k.resource AND r.parent_id = k.parent_id AND r.record_id = k.record_id
-            WHERE r.company_id = \(company) AND r.dirty AND r.next_attempt_at <= now()
+              ON q.resource = k.resource AND q.parent_id = k.parent_id AND q.record_id = k.record_id
+            LEFT JOIN linkedin_records r ON r.company_id = q.company_id AND r.resource = q.resource AND r.parent_id = q.parent_id
+             AND r.record_id = q.record_id
+            WHERE q.company_id = \(company) AND q.next_attempt_at <= now()
             """,
             logger: logger
         )
@@ -211,23 +221,23 @@ struct SyncRecordStore: Sendable {
         return nil
     }
 
-    /// Writes outcomes; a record marked again while it was being sent stays dirty (its `change_seq` moved).
+    /// Writes outcomes; a record marked again while it was being sent stays queued (its `change_seq` moved).
     func record(company: String, outcomes: [(DirtyRecord, RecordOutcome)]) async throws {
         guard !outcomes.isEmpty else { return }
         var resources: [String] = [], parents: [String] = [], ids: [String] = [], seqs: [Int64] = []
         // PostgreSQL arrays of optionals do not bind; "" stands for null (NULLIF below).
-        var states: [String] = [], reasons: [String] = [], hashes: [String] = [], keepHash: [Bool] = []
+        var states: [String] = [], reasons: [String] = [], hashes: [String] = []
         var waitingOn: [String] = [], retryMs: [Int64] = [], taskIDs: [String] = [], pendingHashes: [String] = []
         for (record, outcome) in outcomes {
             resources.append(record.key.resource.rawValue)
             parents.append(record.key.parentID)
             ids.append(record.key.id)
             seqs.append(record.changeSeq)
-            var state = "pending", reason: String? = nil, hash: String? = nil, keep = true, waiting: String? = nil
+            var state = "pending", reason: String? = nil, hash: String? = nil, waiting: String? = nil
             var retry: Int64 = -1, task: String? = nil, pending: String? = nil
             switch outcome {
-            case .synced(let newHash): state = "synced"; hash = newHash; keep = false
-            case .deleted: state = "deleted"; keep = false
+            case .synced(let newHash): state = "synced"; hash = newHash
+            case .deleted: state = "deleted"
             case .notMatched(let why): state = "not_matched"; reason = why
             case .waiting(let why, let on): state = "waiting"; reason = why; waiting = on
             case .skipped(let why): state = "skipped"; reason = why
@@ -241,62 +251,96 @@ struct SyncRecordStore: Sendable {
             // Reasons and task ids quote LinkedIn's answers: a NUL in them must not fail the round's write.
             reasons.append(storableText(reason ?? ""))
             hashes.append(hash ?? "")
-            keepHash.append(keep)
             waitingOn.append(waiting ?? "")
             retryMs.append(retry)
             taskIDs.append(storableText(task ?? ""))
             pendingHashes.append(pending ?? "")
         }
-        // Rows are locked in key order first, as the consumer's marking locks them: without it, the two
-        // deadlocked under load and PostgreSQL's one-second deadlock timeout stalled both.
+        // What LinkedIn holds is written to `linkedin_records` (its row created with the record's first outcome;
+        // later ones change no indexed column for most outcomes: a HOT update) and the queue row goes, unless
+        // the record was marked again since it was read. The consumer's marking never touches
+        // `linkedin_records`, and a queue row it holds is skipped, not waited for: that marking moves the row's
+        // `change_seq`, so the row would stay anyway (if the marking rolls back, the record is simply sent once
+        // more, and its unchanged hash costs no call).
         try await retryingConcurrencyConflicts {
             try await client.query(
                 """
                 WITH u AS (
                     SELECT * FROM unnest(\(resources)::text[], \(parents)::text[], \(ids)::text[], \(seqs)::int8[], \(states)::text[],
-                                         \(reasons)::text[], \(hashes)::text[], \(keepHash)::bool[], \(waitingOn)::text[], \(retryMs)::int8[],
+                                         \(reasons)::text[], \(hashes)::text[], \(waitingOn)::text[], \(retryMs)::int8[],
                                          \(taskIDs)::text[], \(pendingHashes)::text[])
-                        AS u(resource, parent_id, record_id, seq, state, reason, hash, keep_hash, waiting_on, retry_ms, task_id, pending_hash)
+                        AS u(resource, parent_id, record_id, seq, state, reason, hash, waiting_on, retry_ms, task_id, pending_hash)
                 ),
-                locked AS (
-                    SELECT r.resource, r.parent_id, r.record_id FROM linkedin_records r
-                    JOIN u ON r.resource = u.resource AND r.parent_id = u.parent_id AND r.record_id = u.record_id
-                    WHERE r.company_id = \(company)
-                    ORDER BY r.resource, r.parent_id, r.record_id
-                    FOR UPDATE OF r
+                held AS (
+                    INSERT INTO linkedin_records AS r (company_id, resource, parent_id, record_id, state, state_reason, synced_hash,
+                                                       waiting_on, job_task_id, pending_hash, last_synced_at)
+                    SELECT \(company), u.resource, u.parent_id, u.record_id, u.state, NULLIF(u.reason, ''),
+                           NULLIF(u.hash, ''), NULLIF(u.waiting_on, ''),
+                           NULLIF(u.task_id, ''), NULLIF(u.pending_hash, ''),
+                           CASE WHEN u.state IN ('synced', 'deleted') THEN now() END
+                    FROM u
+                    ON CONFLICT (company_id, resource, parent_id, record_id) DO UPDATE SET
+                        state = EXCLUDED.state,
+                        state_reason = EXCLUDED.state_reason,
+                        -- Only a send or a delete changes what LinkedIn holds; every other outcome keeps it.
+                        synced_hash = CASE WHEN EXCLUDED.state IN ('synced', 'deleted') THEN EXCLUDED.synced_hash ELSE r.synced_hash END,
+                        waiting_on = EXCLUDED.waiting_on,
+                        job_task_id = EXCLUDED.job_task_id,
+                        pending_hash = EXCLUDED.pending_hash,
+                        last_synced_at = COALESCE(EXCLUDED.last_synced_at, r.last_synced_at),
+                        updated_at = now()
+                ),
+                -- One primary-key probe per outcome (as a join, PostgreSQL hashed the company's whole queue).
+                queued AS (
+                    SELECT q.resource, q.parent_id, q.record_id, u.seq, u.retry_ms FROM u
+                    CROSS JOIN LATERAL (
+                        SELECT q.resource, q.parent_id, q.record_id FROM linkedin_send_queue q
+                        WHERE q.company_id = \(company) AND q.resource = u.resource AND q.parent_id = u.parent_id AND q.record_id = u.record_id
+                        FOR UPDATE SKIP LOCKED
+                    ) q
+                ),
+                sent AS (
+                    DELETE FROM linkedin_send_queue q USING queued
+                    WHERE q.company_id = \(company) AND q.resource = queued.resource AND q.parent_id = queued.parent_id
+                      AND q.record_id = queued.record_id AND queued.retry_ms < 0 AND q.change_seq = queued.seq
                 )
-                UPDATE linkedin_records r SET
-                    state = u.state,
-                    state_reason = NULLIF(u.reason, ''),
-                    synced_hash = CASE WHEN u.keep_hash THEN r.synced_hash ELSE NULLIF(u.hash, '') END,
-                    waiting_on = NULLIF(u.waiting_on, ''),
-                    job_task_id = NULLIF(u.task_id, ''),
-                    pending_hash = NULLIF(u.pending_hash, ''),
-                    last_synced_at = CASE WHEN u.state IN ('synced', 'deleted') THEN now() ELSE r.last_synced_at END,
-                    -- Retry later: stays dirty with a delay. Otherwise done, unless marked again meanwhile.
-                    dirty = CASE WHEN u.retry_ms >= 0 THEN true ELSE r.change_seq <> u.seq END,
-                    attempts = CASE WHEN u.retry_ms >= 0 THEN r.attempts + 1 ELSE 0 END,
-                    next_attempt_at = CASE WHEN u.retry_ms >= 0 THEN now() + make_interval(secs => u.retry_ms / 1000.0) ELSE now() END,
-                    dirty_since = CASE WHEN u.retry_ms >= 0 OR r.change_seq <> u.seq THEN r.dirty_since ELSE NULL END,
-                    change_occurred_at = CASE WHEN u.retry_ms >= 0 OR r.change_seq <> u.seq THEN r.change_occurred_at ELSE NULL END,
-                    updated_at = now()
-                FROM u JOIN locked l ON l.resource = u.resource AND l.parent_id = u.parent_id AND l.record_id = u.record_id
-                WHERE r.company_id = \(company) AND r.resource = u.resource AND r.parent_id = u.parent_id AND r.record_id = u.record_id
+                -- Retry later: stays queued with a delay.
+                UPDATE linkedin_send_queue q SET
+                    attempts = q.attempts + 1,
+                    next_attempt_at = now() + make_interval(secs => queued.retry_ms / 1000.0)
+                FROM queued
+                WHERE q.company_id = \(company) AND q.resource = queued.resource AND q.parent_id = queued.parent_id
+                  AND q.record_id = queued.record_id AND queued.retry_ms >= 0
                 """,
                 logger: logger
             )
         }
     }
 
-    /// Records waiting for one of these to reach LinkedIn are due again.
-    func wakeWaiting(company: String, on keys: [LinkedInRecordKey]) async throws {
-        guard !keys.isEmpty else { return }
+    /// Records waiting for one of these to reach LinkedIn are queued again, at the priority their parent
+    /// was sent at (a first sync's application waiting for its candidate stays behind live work).
+    func wakeWaiting(company: String, on parents: [LinkedInRecordKey: Int16]) async throws {
+        guard !parents.isEmpty else { return }
+        let keys = Array(parents.keys)
         try await retryingConcurrencyConflicts {
             try await client.query(
                 """
-                UPDATE linkedin_records SET dirty = true, dirty_since = COALESCE(dirty_since, now()), waiting_on = NULL,
-                       next_attempt_at = now(), change_seq = change_seq + 1
-                WHERE company_id = \(company) AND waiting_on = ANY(\(keys.map(\.description)))
+                WITH parent(waiting_on, priority) AS (
+                    SELECT * FROM unnest(\(keys.map(\.description))::text[], \(keys.map { parents[$0]! })::int2[])
+                ),
+                woken AS (
+                    UPDATE linkedin_records r SET waiting_on = NULL, updated_at = now()
+                    FROM parent p
+                    WHERE r.company_id = \(company) AND r.waiting_on = p.waiting_on
+                    RETURNING r.company_id, r.resource, r.parent_id, r.record_id, p.priority
+                )
+                INSERT INTO linkedin_send_queue (company_id, resource, parent_id, record_id, priority)
+                SELECT company_id, resource, parent_id, record_id, priority FROM woken
+                ORDER BY company_id, resource, parent_id, record_id
+                ON CONFLICT (company_id, resource, parent_id, record_id) DO UPDATE
+                SET change_seq = linkedin_send_queue.change_seq + 1,
+                    priority = LEAST(linkedin_send_queue.priority, EXCLUDED.priority),
+                    next_attempt_at = now(), attempts = 0
                 """,
                 logger: logger
             )
@@ -319,7 +363,10 @@ struct SyncRecordStore: Sendable {
                         UNION SELECT unnest(\(applications)::text[])
                     ) a
                 )
-                UPDATE linkedin_records r SET synced_hash = NULL, state = CASE WHEN r.dirty THEN r.state ELSE 'deleted' END, updated_at = now()
+                UPDATE linkedin_records r SET synced_hash = NULL, updated_at = now(),
+                    state = CASE WHEN EXISTS (SELECT 1 FROM linkedin_send_queue q WHERE q.company_id = r.company_id
+                                              AND q.resource = r.resource AND q.parent_id = r.parent_id AND q.record_id = r.record_id)
+                                 THEN r.state ELSE 'deleted' END
                 WHERE r.company_id = \(company) AND r.synced_hash IS NOT NULL AND (
                     (r.resource = 'candidate_note' AND r.parent_id = ANY(\(candidates)))
                     OR (r.resource = 'application' AND r.parent_id = '' AND r.record_id = ANY((SELECT applications FROM gone)::text[]))
@@ -334,16 +381,20 @@ struct SyncRecordStore: Sendable {
     func jobsAwaitingTasks(company: String) async throws -> [(record: DirtyRecord, taskID: String, hash: String)] {
         let rows = try await client.query(
             """
-            SELECT record_id, change_seq, synced_hash, change_occurred_at, job_task_id, pending_hash FROM linkedin_records
-            WHERE company_id = \(company) AND resource = 'job_posting' AND job_task_id IS NOT NULL AND NOT dirty
+            SELECT r.record_id, r.synced_hash, r.job_task_id, r.pending_hash FROM linkedin_records r
+            WHERE r.company_id = \(company) AND r.resource = 'job_posting' AND r.job_task_id IS NOT NULL
+              AND NOT EXISTS (SELECT 1 FROM linkedin_send_queue q WHERE q.company_id = r.company_id AND q.resource = r.resource
+                              AND q.parent_id = r.parent_id AND q.record_id = r.record_id)
             LIMIT 100
             """,
             logger: logger
         )
         var jobs: [(DirtyRecord, String, String)] = []
-        for try await (id, seq, synced, occurred, task, pending) in rows.decode((String, Int64, String?, Date?, String, String?).self) {
+        for try await (id, synced, task, pending) in rows.decode((String, String?, String, String?).self) {
+            // Not queued: its change was sent and is left with LinkedIn's task. A mark since queues it again,
+            // and `notQueued` makes sure this task's outcome never takes that queue row away.
             let record = DirtyRecord(
-                key: LinkedInRecordKey(.jobPosting, id), changeSeq: seq, syncedHash: synced, changeOccurredAt: occurred,
+                key: LinkedInRecordKey(.jobPosting, id), changeSeq: DirtyRecord.notQueued, syncedHash: synced, changeOccurredAt: nil,
                 attempts: 0, priority: 0
             )
             jobs.append((record, task, pending ?? ""))

@@ -131,7 +131,7 @@ struct ReconciliationPass: Sendable {
     func waitForQueueRoom() async throws {
         while true {
             let rows = try await postgres.query(
-                "SELECT count(*)::int FROM linkedin_records WHERE company_id = \(companyID) AND dirty AND priority >= 1",
+                "SELECT count(*)::int FROM linkedin_send_queue WHERE company_id = \(companyID) AND priority >= 1",
                 logger: logger)
             var queued = 0
             for try await count in rows.decode(Int.self) { queued = count }

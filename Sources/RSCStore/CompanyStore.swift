@@ -85,9 +85,12 @@ public struct CompanyStore: Sendable {
                 logger: logger)
             let rows = try await connection.query(
                 """
-                UPDATE linkedin_records SET dirty = true, dirty_since = coalesce(dirty_since, now()),
-                       change_seq = change_seq + 1, priority = 0, next_attempt_at = now(), attempts = 0, updated_at = now()
+                INSERT INTO linkedin_send_queue (company_id, resource, parent_id, record_id, priority)
+                SELECT company_id, resource, parent_id, record_id, 0 FROM linkedin_records
                 WHERE company_id = \(companyID) AND resource = 'job_posting' AND state <> 'deleted'
+                ORDER BY company_id, resource, parent_id, record_id
+                ON CONFLICT (company_id, resource, parent_id, record_id) DO UPDATE
+                SET change_seq = linkedin_send_queue.change_seq + 1, priority = 0, next_attempt_at = now(), attempts = 0
                 RETURNING 1
                 """,
                 logger: logger)

@@ -37,14 +37,23 @@ public struct SyncStatus: Sendable, Equatable {
         var resources: [ResourceCounts] = []
         let counts = try await client.query(
             """
+            -- A queued record is pending whatever it was before; one never sent has no `linkedin_records` row yet.
+            WITH current(resource, state) AS (
+                SELECT r.resource, r.state FROM linkedin_records r
+                WHERE r.company_id = \(company)
+                  AND NOT EXISTS (SELECT 1 FROM linkedin_send_queue q WHERE q.company_id = r.company_id AND q.resource = r.resource
+                                  AND q.parent_id = r.parent_id AND q.record_id = r.record_id)
+                UNION ALL
+                SELECT q.resource, 'queued' FROM linkedin_send_queue q WHERE q.company_id = \(company)
+            )
             SELECT resource,
-                   count(*) FILTER (WHERE state = 'synced' AND NOT dirty)::int,
-                   count(*) FILTER (WHERE dirty)::int,
-                   count(*) FILTER (WHERE state = 'not_matched' AND NOT dirty)::int,
-                   count(*) FILTER (WHERE state = 'failed' AND NOT dirty)::int,
-                   count(*) FILTER (WHERE state = 'waiting' AND NOT dirty)::int,
-                   count(*) FILTER (WHERE state IN ('skipped', 'deleted') AND NOT dirty)::int
-            FROM linkedin_records WHERE company_id = \(company)
+                   count(*) FILTER (WHERE state = 'synced')::int,
+                   count(*) FILTER (WHERE state = 'queued')::int,
+                   count(*) FILTER (WHERE state = 'not_matched')::int,
+                   count(*) FILTER (WHERE state = 'failed')::int,
+                   count(*) FILTER (WHERE state = 'waiting')::int,
+                   count(*) FILTER (WHERE state IN ('skipped', 'deleted'))::int
+            FROM current
             GROUP BY resource ORDER BY resource
             """,
             logger: logger
@@ -55,9 +64,11 @@ public struct SyncStatus: Sendable, Equatable {
         var reasons: [ReasonGroup] = []
         let grouped = try await client.query(
             """
-            SELECT resource, state, COALESCE(state_reason, ''), count(*)::int
-            FROM linkedin_records
-            WHERE company_id = \(company) AND state IN ('not_matched', 'failed', 'waiting') AND NOT dirty
+            SELECT r.resource, r.state, COALESCE(r.state_reason, ''), count(*)::int
+            FROM linkedin_records r
+            WHERE r.company_id = \(company) AND r.state IN ('not_matched', 'failed', 'waiting')
+              AND NOT EXISTS (SELECT 1 FROM linkedin_send_queue q WHERE q.company_id = r.company_id AND q.resource = r.resource
+                              AND q.parent_id = r.parent_id AND q.record_id = r.record_id)
             GROUP BY 1, 2, 3 ORDER BY 4 DESC, 1 LIMIT 25
             """,
             logger: logger
@@ -70,7 +81,7 @@ public struct SyncStatus: Sendable, Equatable {
         var now = Date()
         let summary = try await client.query(
             """
-            SELECT (SELECT min(dirty_since) FROM linkedin_records WHERE company_id = \(company) AND dirty AND priority = 0),
+            SELECT (SELECT min(dirty_since) FROM linkedin_send_queue WHERE company_id = \(company) AND priority = 0),
                    (SELECT last_sync_success_at FROM companies WHERE company_id = \(company)), now()
             """,
             logger: logger

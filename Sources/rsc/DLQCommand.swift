@@ -36,6 +36,8 @@ struct DLQCommand: AsyncParsableCommand {
             bootstrapServers: brokers, groupID: "rsc-dlq-reader-\(UUID().uuidString)", topics: [ChangeTopic.deadLetterTopic]
         )
         configuration.statisticsInterval = nil
+        // A new group each time: dead letters retention deleted would be reported as lost on every listing.
+        configuration.reportsOffsetGaps = false
         configuration.sessionTimeout = .seconds(6)
         configuration.heartbeatInterval = .milliseconds(500)
         configuration.maxPollInterval = .seconds(10)

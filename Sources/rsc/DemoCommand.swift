@@ -117,8 +117,10 @@ struct DemoCommand: AsyncParsableCommand {
                 say("LinkedIn did not catch up within \(timeout) s; still pending:")
                 let rows = try await stack.client.query(
                     """
-                    SELECT company_id, resource, parent_id, record_id, state, COALESCE(state_reason, ''), attempts, job_task_id IS NOT NULL
-                    FROM linkedin_records WHERE dirty OR job_task_id IS NOT NULL LIMIT 20
+                    SELECT r.company_id, r.resource, r.parent_id, r.record_id, r.state, COALESCE(r.state_reason, ''),
+                           COALESCE(q.attempts, 0), r.job_task_id IS NOT NULL
+                    FROM linkedin_records r LEFT JOIN linkedin_send_queue q USING (company_id, resource, parent_id, record_id)
+                    WHERE q.record_id IS NOT NULL OR r.job_task_id IS NOT NULL LIMIT 20
                     """,
                     logger: logger
                 )

@@ -137,8 +137,11 @@ struct EmbeddedStackSession: Sendable {
             "LINKEDIN_OAUTH_URL": "http://127.0.0.1:\(linkedInPort)/oauth/v2/accessToken",
             "TEAMTAILOR_API_URL": teamtailorURL.absoluteString,
             "METRICS_PORT": "\(metricsPort)", "SHUTDOWN_GRACE_SECONDS": "10",
-            // The mock cluster rebalances only as fast as the group timeouts allow (docs/architecture.md).
-            "KAFKA_PROPERTIES": "session.timeout.ms=6000,heartbeat.interval.ms=500,max.poll.interval.ms=10000",
+            // The mock cluster rebalances only as fast as the group timeouts allow (docs/architecture.md). And a
+            // fetch that finds no new message waits its whole `fetch.wait.max.ms` there (500 ms by default), where
+            // a real broker answers as soon as a message arrives (librdkafka's rdkafka_mock_handlers.c says so):
+            // without the shorter wait, half a second of every live change's latency was the mock's.
+            "KAFKA_PROPERTIES": "session.timeout.ms=6000,heartbeat.interval.ms=500,max.poll.interval.ms=10000,fetch.wait.max.ms=20",
         ].merging(extraEnvironment) { $1 }
         let log = try FileHandle(forWritingTo: logURL)
         process.standardOutput = log
@@ -147,9 +150,15 @@ struct EmbeddedStackSession: Sendable {
         return (process, logURL)
     }
 
-    /// LinkedIn records not yet on LinkedIn (dirty, or a job whose task is still open).
+    /// LinkedIn records not yet on LinkedIn: queued, or a job whose task is still open (a queued job with an
+    /// open task counts twice; callers ask whether anything is left and roughly how much).
     func pending() async throws -> Int {
-        try await client.query("SELECT count(*)::int FROM linkedin_records WHERE dirty OR job_task_id IS NOT NULL", logger: logger)
-            .decode(Int.self).reduce(0, +)
+        try await client.query(
+            """
+            SELECT (SELECT count(*) FROM linkedin_send_queue)::int
+                   + (SELECT count(*) FROM linkedin_records WHERE job_task_id IS NOT NULL)::int
+            """,
+            logger: logger
+        ).decode(Int.self).reduce(0, +)
     }
 }

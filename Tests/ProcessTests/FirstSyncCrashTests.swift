@@ -59,11 +59,11 @@ struct FirstSyncCrashTests {
                     try await client.query(PostgresQuery(unsafeSQL: sql), logger: logger).decode(Int.self).reduce(0, +)
                 }
                 func historySynced() async throws -> Int {
-                    try await count("SELECT count(*)::int FROM linkedin_records WHERE company_id = '1842' AND state = 'synced' AND NOT dirty")
+                    try await count("SELECT count(*)::int FROM linkedin_records WHERE company_id = '1842' AND state = 'synced' AND (company_id, resource, parent_id, record_id) NOT IN (SELECT company_id, resource, parent_id, record_id FROM linkedin_send_queue)")
                 }
                 func historyFinished() async throws -> Bool {
                     let unread = try await count("SELECT count(*)::int FROM first_sync_progress WHERE state <> 'read'")
-                    let unsent = try await count("SELECT count(*)::int FROM linkedin_records WHERE company_id = '1842' AND (dirty OR job_task_id IS NOT NULL)")
+                    let unsent = try await count("SELECT (SELECT count(*) FROM linkedin_send_queue WHERE company_id = '1842')::int + (SELECT count(*) FROM linkedin_records WHERE company_id = '1842' AND job_task_id IS NOT NULL)::int")
                     return unread == 0 && unsent == 0
                 }
 
@@ -71,7 +71,7 @@ struct FirstSyncCrashTests {
                 // until LinkedIn holds it and checked to have overtaken the history still queued.
                 let liveChanges = LiveChanges(brokers: kafka.bootstrapServers, simulator: simulator, logger: logger)
                 let liveTask = Task { try await liveChanges.run(historyQueued: { try await count(
-                    "SELECT count(*)::int FROM linkedin_records WHERE company_id = '1842' AND dirty") }) }
+                    "SELECT count(*)::int FROM linkedin_send_queue WHERE company_id = '1842'") }) }
                 defer { liveTask.cancel() }
 
                 let first = try ChildProcess(BuiltProduct.url("rsc-outbound"), environment: environment)

@@ -69,7 +69,7 @@ struct ParkedCompanyTests {
                 #expect(status?.1?.contains("LinkedIn access lost") == true)
                 #expect(await simulator.state.records(.atsCandidates, in: "urn:li:organization:1842").isEmpty)
                 // Its changes are kept, waiting for access to return.
-                let waiting = try await client.query("SELECT count(*)::int FROM linkedin_records WHERE company_id = '1842' AND dirty", logger: logger)
+                let waiting = try await client.query("SELECT count(*)::int FROM linkedin_send_queue WHERE company_id = '1842'", logger: logger)
                     .decode(Int.self).reduce(0, +)
                 #expect(waiting == 50)
                 worker.signal(SIGTERM)

@@ -205,11 +205,12 @@ struct ConnectFlowTests {
             try await harness.postgres.query(
                 "UPDATE first_sync_progress SET state = 'read', read_count = 10, total = 10 WHERE company_id = '1842'", logger: harness.logger)
             // History waiting (priority 1): 3 candidates, 2 applications and their 4 stage records, 1 note;
-            // one live candidate change (priority 0) that is not the history's.
+            // one live candidate change (priority 0) that is not the history's. Never sent, so only queued: the
+            // sender writes a record's `linkedin_records` row with its first outcome.
             try await harness.postgres.query(
                 """
-                INSERT INTO linkedin_records (company_id, resource, parent_id, record_id, dirty, dirty_since, priority)
-                SELECT '1842', r.resource, r.parent, r.id, true, now(), r.priority
+                INSERT INTO linkedin_send_queue (company_id, resource, parent_id, record_id, priority)
+                SELECT '1842', r.resource, r.parent, r.id, r.priority
                 FROM (VALUES ('candidate', '', 'c1', 1), ('candidate', '', 'c2', 1), ('candidate', '', 'c3', 1),
                              ('application', '', 'a1', 1), ('application', '', 'a2', 1),
                              ('application_stage', 'a1', 's1', 1), ('application_stage', 'a1', 's2', 1),
@@ -246,8 +247,8 @@ struct ConnectFlowTests {
             try await harness.connect()
             try await harness.postgres.query(
                 """
-                INSERT INTO linkedin_records (company_id, resource, parent_id, record_id, dirty, state, synced_hash)
-                SELECT '1842', r.resource, '', r.id, false, 'synced', 'h'
+                INSERT INTO linkedin_records (company_id, resource, parent_id, record_id, state, synced_hash)
+                SELECT '1842', r.resource, '', r.id, 'synced', 'h'
                 FROM (VALUES ('job_posting', 'j1'), ('job_posting', 'j2'), ('job_posting', 'j3'),
                              ('candidate', 'c1'), ('application', 'a1')) AS r(resource, id)
                 """,
@@ -255,8 +256,8 @@ struct ConnectFlowTests {
             let toggle = try await harness.call(.PUT, "/companies/1842/rsc/settings", ["actingUser": ConnectHarness.admin, "jobsPrivate": true])
             #expect(toggle.status == 200)
             #expect(toggle.json["jobsResent"] as? Int == 3)
-            #expect(try await harness.count("SELECT count(*)::int FROM linkedin_records WHERE dirty AND resource = 'job_posting'") == 3)
-            #expect(try await harness.count("SELECT count(*)::int FROM linkedin_records WHERE dirty AND resource <> 'job_posting'") == 0)
+            #expect(try await harness.count("SELECT count(*)::int FROM linkedin_send_queue WHERE resource = 'job_posting'") == 3)
+            #expect(try await harness.count("SELECT count(*)::int FROM linkedin_send_queue WHERE resource <> 'job_posting'") == 0)
             let same = try await harness.call(.PUT, "/companies/1842/rsc/settings", ["actingUser": ConnectHarness.admin, "jobsPrivate": true])
             #expect(same.json["jobsResent"] as? Int == 0)
             #expect(try await harness.companies.find("1842")?.jobsPrivate == true)

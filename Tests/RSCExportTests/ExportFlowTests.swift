@@ -232,9 +232,9 @@ struct ExportFlowTests {
             // What our bookkeeping says LinkedIn holds (the outbound sender writes these as it syncs).
             try await harness.postgres.query(
                 """
-                INSERT INTO linkedin_records (company_id, resource, parent_id, record_id, dirty, state, synced_hash)
-                VALUES ('1842', 'candidate', '', 'c1', false, 'synced', 'h'), ('1842', 'application', '', 'a1', false, 'synced', 'h'),
-                       ('1842', 'job_posting', '', \(job), false, 'synced', 'h')
+                INSERT INTO linkedin_records (company_id, resource, parent_id, record_id, state, synced_hash)
+                VALUES ('1842', 'candidate', '', 'c1', 'synced', 'h'), ('1842', 'application', '', 'a1', 'synced', 'h'),
+                       ('1842', 'job_posting', '', \(job), 'synced', 'h')
                 """,
                 logger: harness.logger)
             #expect(await harness.linkedIn.state.holdings(organization: ConnectHarness.organization).customerDataGone == false)
@@ -254,7 +254,7 @@ struct ExportFlowTests {
             }
             #expect(try await harness.count(
                 "SELECT count(*)::int FROM companies WHERE teamtailor_token_sealed IS NOT NULL OR callback_token_sha256 IS NOT NULL") == 0)
-            for table in ["linkedin_records", "linkedin_notifications", "candidate_members", "first_sync_progress"] {
+            for table in ["linkedin_records", "linkedin_send_queue", "linkedin_notifications", "candidate_members", "first_sync_progress"] {
                 #expect(try await harness.count("SELECT count(*)::int FROM \(table)") == 0, "\(table) emptied")
             }
 

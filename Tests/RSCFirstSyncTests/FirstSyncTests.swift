@@ -41,7 +41,7 @@ struct FirstSyncTests {
         /// Every resource read, nothing dirty, no job task outstanding.
         func finished() async throws -> Bool {
             let unread = try await count("SELECT count(*)::int FROM first_sync_progress WHERE state <> 'read'")
-            let unsent = try await count("SELECT count(*)::int FROM linkedin_records WHERE dirty OR job_task_id IS NOT NULL")
+            let unsent = try await count("SELECT (SELECT count(*) FROM linkedin_send_queue)::int + (SELECT count(*) FROM linkedin_records WHERE job_task_id IS NOT NULL)::int")
             return unread == 0 && unsent == 0
         }
 
@@ -123,7 +123,7 @@ struct FirstSyncTests {
                 defer { group.cancelAll() }
                 // Wait until history is flowing, then make a live change elsewhere.
                 try await harness.waitUntil(
-                    "SELECT count(*)::int FROM linkedin_records WHERE company_id = '1842' AND NOT dirty AND state = 'synced'", reaches: 500)
+                    "SELECT count(*)::int FROM linkedin_records WHERE company_id = '1842' AND state = 'synced' AND (company_id, resource, parent_id, record_id) NOT IN (SELECT company_id, resource, parent_id, record_id FROM linkedin_send_queue)", reaches: 500)
                 let now = Date()
                 _ = try await harness.states.apply([ChangeEvent(
                     eventID: "live-1", event: "candidate.create", companyID: Self.live, occurredAt: now,
@@ -133,8 +133,8 @@ struct FirstSyncTests {
                         "created-at": .string(RFC3339.format(now)), "updated-at": .string(RFC3339.format(now)),
                     ]))])
                 try await harness.waitUntil(
-                    "SELECT count(*)::int FROM linkedin_records WHERE company_id = '77' AND state = 'synced' AND NOT dirty", reaches: 1)
-                #expect(try await harness.count("SELECT count(*)::int FROM linkedin_records WHERE company_id = '1842' AND dirty") > 0,
+                    "SELECT count(*)::int FROM linkedin_records WHERE company_id = '77' AND state = 'synced' AND (company_id, resource, parent_id, record_id) NOT IN (SELECT company_id, resource, parent_id, record_id FROM linkedin_send_queue)", reaches: 1)
+                #expect(try await harness.count("SELECT count(*)::int FROM linkedin_send_queue WHERE company_id = '1842'") > 0,
                         "the live change reached LinkedIn while history was still queued")
                 try await harness.waitUntilFinished()
             }
@@ -149,7 +149,7 @@ struct FirstSyncTests {
         try await Self.run(seed: TeamtailorSeed(seed: 5, users: 4, jobs: 20, candidates: 600, applications: 1_500), runnerSettings: pausing) { harness in
             // First life: the reader runs alone (nothing drains), fills the queue and pauses; then it "crashes".
             let firstLife = Task { try await harness.runner.run() }
-            try await harness.waitUntil("SELECT count(*)::int FROM linkedin_records WHERE company_id = '1842' AND dirty", reaches: 600)
+            try await harness.waitUntil("SELECT count(*)::int FROM linkedin_send_queue WHERE company_id = '1842'", reaches: 600)
             firstLife.cancel()
             _ = try? await firstLife.value
             let cursors = try await harness.count("SELECT count(*)::int FROM first_sync_progress WHERE state = 'read' OR cursor IS NOT NULL")

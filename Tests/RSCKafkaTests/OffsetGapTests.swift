@@ -89,6 +89,15 @@ struct OffsetGapTests {
         #expect(third.takeOffsetGaps() == [OffsetGap(partition: TopicPartition(topic: topic, partition: 0), firstUnread: nil, logStart: logStart)])
         await third.close()
 
+        // A reader with a throwaway group (`rsc dlq list`) asks not to be told: old messages aged out are no news to it.
+        var throwaway = newGroup
+        throwaway.groupID = TestSupport.uniqueName("throwaway")
+        throwaway.reportsOffsetGaps = false
+        let reader = try KafkaConsumer(configuration: throwaway, logger: TestSupport.logger("reader"))
+        #expect(try await TestSupport.consume(reader, count: 1).first?.offset == logStart)
+        #expect(reader.takeOffsetGaps().isEmpty)
+        await reader.close()
+
         // The group that kept up: back where it committed, nothing missing.
         let fourth = try KafkaConsumer(configuration: configuration, logger: TestSupport.logger("fourth"))
         let resumed = try await TestSupport.consume(fourth, count: 1)

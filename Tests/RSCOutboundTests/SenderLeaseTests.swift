@@ -4,6 +4,7 @@ import RSCChangeEvents
 import RSCLinkedInSimulator
 @testable import RSCOutbound
 import RSCTestSupport
+import ServiceLifecycle
 import Synchronization
 import Testing
 
@@ -97,5 +98,34 @@ struct SenderLeaseTests {
             #expect(result != .leaseLost && result != .progressed, "\(result)")
             #expect(await harness.held(.atsCandidates).count == 250)
         }
+    }
+
+    @Test("members of candidates just accepted are read back before the sender stops, not lost with its memory")
+    func readBackBeforeStopping() async throws {
+        try await SyncHarness.run { harness in
+            var settings = LinkedInSender.Settings()
+            settings.memberReadBackDelay = 3_600  // nothing is read back while it runs
+            let sender = LinkedInSender(
+                postgres: harness.client, linkedIn: harness.sender.linkedIn, companies: harness.sender.companies, settings: settings,
+                logger: harness.logger)
+            try await harness.apply(Self.candidates(3))
+            let group = ServiceGroup(services: [sender], gracefulShutdownSignals: [], cancellationSignals: [], logger: harness.logger)
+            let running = Task { try await group.run() }
+            let deadline = ContinuousClock.now + .seconds(30)
+            while await harness.held(.atsCandidates).count < 3, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
+            #expect(await harness.held(.atsCandidates).count == 3)
+            #expect(try await members(harness) == 0, "read back before its wait was over")
+
+            await group.triggerGracefulShutdown()
+            try await running.value
+            #expect(try await members(harness) == 3, "the gathered read-backs were lost with the stopping sender")
+            let leases = try await harness.client.query("SELECT count(*)::int FROM sender_leases", logger: harness.logger).decode(Int.self).reduce(0, +)
+            #expect(leases == 0, "the lease taken to read them back is released")
+        }
+    }
+
+    func members(_ harness: SyncHarness) async throws -> Int {
+        try await harness.client.query("SELECT count(*)::int FROM candidate_members WHERE company_id = '1842'", logger: harness.logger)
+            .decode(Int.self).reduce(0, +)
     }
 }

@@ -73,7 +73,7 @@ struct SyncHarness: Sendable {
     }
 
     func dueRecords(_ company: String) async throws -> Int {
-        try await client.query("SELECT count(*)::int FROM linkedin_records WHERE company_id = \(company) AND dirty", logger: logger)
+        try await client.query("SELECT count(*)::int FROM linkedin_send_queue WHERE company_id = \(company)", logger: logger)
             .decode(Int.self).reduce(0, +)
     }
 

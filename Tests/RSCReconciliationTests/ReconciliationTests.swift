@@ -47,7 +47,7 @@ struct ReconciliationTests {
             let deadline = ContinuousClock.now + timeout
             while ContinuousClock.now < deadline {
                 let unread = try await count("SELECT count(*)::int FROM first_sync_progress WHERE state <> 'read'")
-                let unsent = try await count("SELECT count(*)::int FROM linkedin_records WHERE dirty OR job_task_id IS NOT NULL")
+                let unsent = try await count("SELECT (SELECT count(*) FROM linkedin_send_queue)::int + (SELECT count(*) FROM linkedin_records WHERE job_task_id IS NOT NULL)::int")
                 if unread == 0 && unsent == 0 { return }
                 try await Task.sleep(for: .milliseconds(200))
             }
@@ -215,7 +215,7 @@ struct ReconciliationTests {
     @Test("a PostgreSQL state rolled back to an older snapshot converges to Teamtailor's truth")
     func rolledBackStateConverges() async throws {
         try await Self.run(seed: Self.seed) { h in
-            for table in ["entity_states", "linkedin_records", "application_stage_entries"] {
+            for table in ["entity_states", "linkedin_records", "linkedin_send_queue", "application_stage_entries"] {
                 try await h.postgres.query(PostgresQuery(unsafeSQL: "CREATE TABLE snapshot_\(table) AS SELECT * FROM \(table)"), logger: h.logger)
             }
             // Changes that did arrive live (LinkedIn has them), made after the snapshot.
@@ -233,7 +233,7 @@ struct ReconciliationTests {
             }
             try await h.drained()
             // The database comes back from the older backup.
-            for table in ["entity_states", "linkedin_records", "application_stage_entries"] {
+            for table in ["entity_states", "linkedin_records", "linkedin_send_queue", "application_stage_entries"] {
                 try await h.postgres.query(PostgresQuery(unsafeSQL: "TRUNCATE \(table)"), logger: h.logger)
                 try await h.postgres.query(PostgresQuery(unsafeSQL: "INSERT INTO \(table) SELECT * FROM snapshot_\(table)"), logger: h.logger)
             }
