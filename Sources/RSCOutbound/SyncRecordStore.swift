@@ -224,6 +224,11 @@ struct SyncRecordStore: Sendable {
     /// Writes outcomes; a record marked again while it was being sent stays queued (its `change_seq` moved).
     func record(company: String, outcomes: [(DirtyRecord, RecordOutcome)]) async throws {
         guard !outcomes.isEmpty else { return }
+        // One outcome per record, the last: an upsert that meets the same row twice fails as a whole, and the
+        // round's every outcome with it.
+        var last: [LinkedInRecordKey: Int] = [:]
+        for (index, (record, _)) in outcomes.enumerated() { last[record.key] = index }
+        let outcomes = outcomes.indices.filter { last[outcomes[$0].0.key] == $0 }.map { outcomes[$0] }
         var resources: [String] = [], parents: [String] = [], ids: [String] = [], seqs: [Int64] = []
         // PostgreSQL arrays of optionals do not bind; "" stands for null (NULLIF below).
         var states: [String] = [], reasons: [String] = [], hashes: [String] = []
@@ -321,12 +326,12 @@ struct SyncRecordStore: Sendable {
     /// was sent at (a first sync's application waiting for its candidate stays behind live work).
     func wakeWaiting(company: String, on parents: [LinkedInRecordKey: Int16]) async throws {
         guard !parents.isEmpty else { return }
-        let keys = Array(parents.keys)
+        let entries = Array(parents)
         try await retryingConcurrencyConflicts {
             try await client.query(
                 """
                 WITH parent(waiting_on, priority) AS (
-                    SELECT * FROM unnest(\(keys.map(\.description))::text[], \(keys.map { parents[$0]! })::int2[])
+                    SELECT * FROM unnest(\(entries.map(\.key.description))::text[], \(entries.map(\.value))::int2[])
                 ),
                 woken AS (
                     UPDATE linkedin_records r SET waiting_on = NULL, updated_at = now()

@@ -86,6 +86,20 @@ struct SendQueueTests {
         }
     }
 
+    @Test("a record with two outcomes in one round is written once, with the last")
+    func lastOutcomeWins() async throws {
+        try await SyncHarness.run { harness in
+            try await harness.apply([EventFactory().candidate("c-1")])
+            let store = harness.sender.store
+            let read = try #require(try await store.dirtyRecords(company: "1842", limit: 100).first)
+            try await store.record(company: "1842", outcomes: [
+                (read, .retryLater(after: .seconds(60), reason: "LinkedIn did not answer")), (read, .synced(hash: "h-2")),
+            ])
+            #expect(try await synced(harness, "c-1") == "h-2")
+            #expect(try await harness.dueRecords("1842") == 0)
+        }
+    }
+
     func synced(_ harness: SyncHarness, _ candidate: String) async throws -> String? {
         let rows = try await harness.client.query(
             "SELECT synced_hash FROM linkedin_records WHERE company_id = '1842' AND resource = 'candidate' AND record_id = \(candidate)",
