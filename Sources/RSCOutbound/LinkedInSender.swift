@@ -116,6 +116,12 @@ public struct LinkedInSender: Service {
                               metadata: ["company": "\(company)", "error": "\(loggable(error))"])
             }
         }
+        // Out of budget, held by another replica, resting, or over quota: said once, so a missing match is explained.
+        let left = sender.memberReadBacks.companies
+        if !left.isEmpty {
+            logger.notice("matched members not read back before stopping; they are read after the candidates' next change",
+                          metadata: ["companies": "\(left.sorted())"])
+        }
     }
 
     /// The company's lease, with the company marked running on this replica — or nil, with nothing marked,
