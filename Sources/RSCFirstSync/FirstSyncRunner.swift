@@ -133,20 +133,28 @@ public struct FirstSyncRunner: Service {
         }
         var cursor = storedCursor.flatMap(HistoryCursor.init(rawValue:))
         try await markReading(companyID, resource)
+        // The history queued is at most the last count plus what this read queued since: the sender only takes
+        // from it. So the queue is counted again (a scan of up to `maxQueuedRecords` rows) only when that
+        // bound reaches the limit, not for every page. Records woken by a parent rejoin it unseen here, which
+        // makes the limit a soft one, as it is meant to be.
+        var queuedAtMost = Int.max
         while true {
             if Task.isShuttingDownGracefully || Task.isCancelled { return false }
             guard try await renewLease(companyID) else { return false }
-            if try await queuedHistory(companyID) >= settings.maxQueuedRecords {
-                // LinkedIn is the bottleneck; let the sender drain before reading on.
-                try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(1)) }
-                continue
+            if queuedAtMost >= settings.maxQueuedRecords {
+                queuedAtMost = try await queuedHistory(companyID)
+                if queuedAtMost >= settings.maxQueuedRecords {
+                    // LinkedIn is the bottleneck; let the sender drain before reading on.
+                    try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(1)) }
+                    continue
+                }
             }
             try await throttleForTeamtailor(credentials)
             let page = try await teamtailor.historyPage(apiResource, after: cursor, credentials: credentials)
             let events = page.records.compactMap {
                 HistoryMapping.event(companyID: companyID, resource: apiResource, record: $0, page: page, users: users)
             }
-            if !events.isEmpty { try await store(events, companyID: companyID) }
+            if !events.isEmpty { queuedAtMost += try await store(events, companyID: companyID) }
             try await recordPage(companyID, resource, read: page.records.count, total: page.total, next: page.history)
             Counter(label: "rsc_first_sync_records_read_total", dimensions: [("resource", resource)]).increment(by: page.records.count)
             guard let next = page.history else { return true }
@@ -156,10 +164,11 @@ public struct FirstSyncRunner: Service {
 
     /// A page's history into the entity state. A record PostgreSQL refuses (a NUL in a name, say) would fail
     /// the page on every attempt and stall the company's sync for good: it is set aside with an error the
-    /// admin sees, and the rest of the page is stored.
-    func store(_ events: [ChangeEvent], companyID: String) async throws {
+    /// admin sees, and the rest of the page is stored. Returns how many LinkedIn records it queued.
+    func store(_ events: [ChangeEvent], companyID: String) async throws -> Int {
+        var queued = 0
         let refused = try await storeIsolatingFailures(events, isIsolatable: { StorageFailure(classifying: $0) == .dataRejected }) { part in
-            _ = try await states.apply(part, priority: 1)
+            queued += try await states.apply(part, priority: 1).markedRecords
         }
         for (event, error) in refused {
             let record = "\(event.data.type)/\(shownIdentifier(event.data.id))"
@@ -171,6 +180,7 @@ public struct FirstSyncRunner: Service {
                 "company": "\(companyID)", "record": "\(record)", "error": "\(loggable(error))",
             ])
         }
+        return queued
     }
 
     func readUsers(_ companyID: String, _ credentials: TeamtailorCredentials) async throws -> [String: HistoryMapping.Author] {

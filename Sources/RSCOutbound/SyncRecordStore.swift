@@ -92,12 +92,22 @@ struct SyncRecordStore: Sendable {
         let rows = try await client.query(
             """
             SELECT q.resource, q.parent_id, q.record_id, q.change_seq, r.synced_hash, q.change_occurred_at, q.attempts, q.priority
-            FROM linkedin_send_queue q
-            -- No row yet for a record never sent: the sender writes it with the record's first outcome.
-            LEFT JOIN linkedin_records r USING (company_id, resource, parent_id, record_id)
-            WHERE q.company_id = \(company) AND q.next_attempt_at <= now()
+            FROM (
+                SELECT * FROM linkedin_send_queue q
+                WHERE q.company_id = \(company) AND q.next_attempt_at <= now()
+                ORDER BY q.priority, q.dirty_since
+                LIMIT \(limit)
+            ) q
+            -- No row yet for a record never sent: the sender writes it with the record's first outcome. A
+            -- primary-key probe per queued record (`LIMIT 1` keeps it one): as a plain join PostgreSQL hashed the
+            -- company's every record to find a few hundred, since a company whose rows arrived after the last
+            -- ANALYZE (any first sync) looks tiny to the planner.
+            LEFT JOIN LATERAL (
+                SELECT r.synced_hash FROM linkedin_records r
+                WHERE r.company_id = q.company_id AND r.resource = q.resource AND r.parent_id = q.parent_id AND r.record_id = q.record_id
+                LIMIT 1
+            ) r ON true
             ORDER BY q.priority, q.dirty_since
-            LIMIT \(limit)
             """,
             logger: logger
         )
@@ -111,11 +121,18 @@ struct SyncRecordStore: Sendable {
         let rows = try await client.query(
             """
             SELECT q.resource, q.parent_id, q.record_id, q.change_seq, r.synced_hash, q.change_occurred_at, q.attempts, q.priority
-            FROM linkedin_send_queue q
-            JOIN unnest(\(list.map(\.resource.rawValue))::text[], \(list.map(\.parentID))::text[], \(list.map(\.id))::text[]) AS k(resource, parent_id, record_id)
-              ON q.resource = k.resource AND q.parent_id = k.parent_id AND q.record_id = k.record_id
-            LEFT JOIN linkedin_records r ON r.company_id = q.company_id AND r.resource = q.resource AND r.parent_id = q.parent_id
-             AND r.record_id = q.record_id
+            FROM unnest(\(list.map(\.resource.rawValue))::text[], \(list.map(\.parentID))::text[], \(list.map(\.id))::text[]) AS k(resource, parent_id, record_id)
+            CROSS JOIN LATERAL (
+                SELECT * FROM linkedin_send_queue q
+                WHERE q.company_id = \(company) AND q.resource = k.resource AND q.parent_id = k.parent_id AND q.record_id = k.record_id
+                LIMIT 1
+            ) q
+            -- Probes by primary key, as in `dirtyRecords`.
+            LEFT JOIN LATERAL (
+                SELECT r.synced_hash FROM linkedin_records r
+                WHERE r.company_id = q.company_id AND r.resource = q.resource AND r.parent_id = q.parent_id AND r.record_id = q.record_id
+                LIMIT 1
+            ) r ON true
             WHERE q.company_id = \(company) AND q.next_attempt_at <= now()
             """,
             logger: logger
@@ -143,10 +160,16 @@ struct SyncRecordStore: Sendable {
         let list = Array(keys)
         let rows = try await client.query(
             """
-            SELECT r.resource, r.parent_id, r.record_id FROM linkedin_records r
-            JOIN unnest(\(list.map(\.resource.rawValue))::text[], \(list.map(\.parentID))::text[], \(list.map(\.id))::text[]) AS k(resource, parent_id, record_id)
-              ON r.resource = k.resource AND r.parent_id = k.parent_id AND r.record_id = k.record_id
-            WHERE r.company_id = \(company) AND r.synced_hash IS NOT NULL
+            SELECT k.resource, k.parent_id, k.record_id
+            FROM unnest(\(list.map(\.resource.rawValue))::text[], \(list.map(\.parentID))::text[], \(list.map(\.id))::text[]) AS k(resource, parent_id, record_id)
+            -- A primary-key probe per key, whatever the planner believes the company's size is (as in `dirtyRecords`;
+            -- an EXISTS would not do: PostgreSQL drops its LIMIT and plans it as a join).
+            CROSS JOIN LATERAL (
+                SELECT 1 FROM linkedin_records r
+                WHERE r.company_id = \(company) AND r.resource = k.resource AND r.parent_id = k.parent_id AND r.record_id = k.record_id
+                  AND r.synced_hash IS NOT NULL
+                LIMIT 1
+            ) r
             """,
             logger: logger
         )
@@ -164,10 +187,13 @@ struct SyncRecordStore: Sendable {
         let rows = try await client.query(
             """
             SELECT e.entity_type, e.entity_id, e.deleted, e.attributes::text, e.relationships::text
-            FROM entity_states e
-            JOIN unnest(\(list.map(\.type))::text[], \(list.map(\.id))::text[]) AS k(entity_type, entity_id)
-              ON e.entity_type = k.entity_type AND e.entity_id = k.entity_id
-            WHERE e.company_id = \(company)
+            FROM unnest(\(list.map(\.type))::text[], \(list.map(\.id))::text[]) AS k(entity_type, entity_id)
+            -- A primary-key probe per entity (as in `dirtyRecords`): as a join, a first sync's company was hashed whole.
+            CROSS JOIN LATERAL (
+                SELECT * FROM entity_states e
+                WHERE e.company_id = \(company) AND e.entity_type = k.entity_type AND e.entity_id = k.entity_id
+                LIMIT 1
+            ) e
             """,
             logger: logger
         )
