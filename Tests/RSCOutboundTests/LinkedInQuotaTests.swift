@@ -43,8 +43,9 @@ struct LinkedInQuotaTests {
                 Issue.record("200 records fit a window of 150")
                 return
             }
-            // The first use's whole second plus the window and a second of margin.
-            #expect(until >= start.addingTimeInterval(29) && until <= Date().addingTimeInterval(32), "one window after the first use: \(until)")
+            // The first use's tenth-of-a-second bucket plus the window and one bucket of margin (with whole-second
+            // buckets it was up to a second later, and a backlogged sender lost 1/61 of the quota).
+            #expect(until >= start.addingTimeInterval(29.9) && until <= Date().addingTimeInterval(30.2), "one window after the first use: \(until)")
             #expect(try await quota.reserve(company: "1", records: 50) == .granted, "what still fits is granted")
             #expect(try await count(client, "SELECT calls FROM linkedin_daily_calls WHERE company_id = '1'") == 2, "a refused call is not counted")
         }
@@ -56,7 +57,7 @@ struct LinkedInQuotaTests {
             let quota = LinkedInQuota(client: client, limits: .linkedIn, logger: logger)
             #expect(try await quota.reserve(company: "1", records: 5) == .granted)
             try await client.query(
-                "INSERT INTO linkedin_usage (company_id, second, records) VALUES ('1', now() - interval '3 hours', 7)", logger: logger)
+                "INSERT INTO linkedin_usage (company_id, bucket_start, records) VALUES ('1', now() - interval '3 hours', 7)", logger: logger)
             try await client.query(
                 "INSERT INTO linkedin_daily_calls (company_id, day, calls) VALUES ('1', (now() AT TIME ZONE 'UTC')::date - 5, 99)",
                 logger: logger)
