@@ -94,3 +94,19 @@ public struct SyncStatus: Sendable, Equatable {
         return SyncStatus(resources: resources, reasons: reasons, oldestPendingSince: oldest, lastSuccessAt: lastSuccess, asOf: now)
     }
 }
+
+extension SyncStatus {
+    /// LinkedIn records not on LinkedIn yet — queued, or a job posting whose LinkedIn task is still open — for
+    /// one company, or for all when `company` is nil. A queued job with an open task counts twice: callers ask
+    /// whether anything is left, and roughly how much.
+    public static func recordsNotYetOnLinkedIn(company: String?, client: PostgresClient, logger: Logger) async throws -> Int {
+        try await client.query(
+            """
+            SELECT (SELECT count(*) FROM linkedin_send_queue WHERE \(company)::text IS NULL OR company_id = \(company))::int
+                   + (SELECT count(*) FROM linkedin_records
+                      WHERE job_task_id IS NOT NULL AND (\(company)::text IS NULL OR company_id = \(company)))::int
+            """,
+            logger: logger
+        ).decode(Int.self).reduce(0, +)
+    }
+}

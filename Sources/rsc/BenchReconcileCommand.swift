@@ -128,13 +128,7 @@ struct BenchReconcile: AsyncParsableCommand {
 
     /// The company's LinkedIn records not yet on LinkedIn.
     func queued(_ stack: EmbeddedStackSession) async throws -> Int {
-        try await stack.client.query(
-            """
-            SELECT (SELECT count(*) FROM linkedin_send_queue WHERE company_id = \(Self.history))::int
-                   + (SELECT count(*) FROM linkedin_records WHERE company_id = \(Self.history) AND job_task_id IS NOT NULL)::int
-            """,
-            logger: stack.logger
-        ).decode(Int.self).reduce(0, +)
+        try await SyncStatus.recordsNotYetOnLinkedIn(company: Self.history, client: stack.client, logger: stack.logger)
     }
 
     // MARK: Drift

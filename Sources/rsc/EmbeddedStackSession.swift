@@ -150,15 +150,8 @@ struct EmbeddedStackSession: Sendable {
         return (process, logURL)
     }
 
-    /// LinkedIn records not yet on LinkedIn: queued, or a job whose task is still open (a queued job with an
-    /// open task counts twice; callers ask whether anything is left and roughly how much).
+    /// LinkedIn records not yet on LinkedIn, every company's.
     func pending() async throws -> Int {
-        try await client.query(
-            """
-            SELECT (SELECT count(*) FROM linkedin_send_queue)::int
-                   + (SELECT count(*) FROM linkedin_records WHERE job_task_id IS NOT NULL)::int
-            """,
-            logger: logger
-        ).decode(Int.self).reduce(0, +)
+        try await SyncStatus.recordsNotYetOnLinkedIn(company: nil, client: client, logger: logger)
     }
 }

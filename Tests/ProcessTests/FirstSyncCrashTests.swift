@@ -63,7 +63,7 @@ struct FirstSyncCrashTests {
                 }
                 func historyFinished() async throws -> Bool {
                     let unread = try await count("SELECT count(*)::int FROM first_sync_progress WHERE state <> 'read'")
-                    let unsent = try await count("SELECT (SELECT count(*) FROM linkedin_send_queue WHERE company_id = '1842')::int + (SELECT count(*) FROM linkedin_records WHERE company_id = '1842' AND job_task_id IS NOT NULL)::int")
+                    let unsent = try await SyncStatus.recordsNotYetOnLinkedIn(company: "1842", client: client, logger: logger)
                     return unread == 0 && unsent == 0
                 }
 

@@ -41,7 +41,7 @@ struct FirstSyncTests {
         /// Every resource read, nothing dirty, no job task outstanding.
         func finished() async throws -> Bool {
             let unread = try await count("SELECT count(*)::int FROM first_sync_progress WHERE state <> 'read'")
-            let unsent = try await count("SELECT (SELECT count(*) FROM linkedin_send_queue)::int + (SELECT count(*) FROM linkedin_records WHERE job_task_id IS NOT NULL)::int")
+            let unsent = try await SyncStatus.recordsNotYetOnLinkedIn(company: nil, client: postgres, logger: logger)
             return unread == 0 && unsent == 0
         }
 

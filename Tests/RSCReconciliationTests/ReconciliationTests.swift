@@ -47,7 +47,7 @@ struct ReconciliationTests {
             let deadline = ContinuousClock.now + timeout
             while ContinuousClock.now < deadline {
                 let unread = try await count("SELECT count(*)::int FROM first_sync_progress WHERE state <> 'read'")
-                let unsent = try await count("SELECT (SELECT count(*) FROM linkedin_send_queue)::int + (SELECT count(*) FROM linkedin_records WHERE job_task_id IS NOT NULL)::int")
+                let unsent = try await SyncStatus.recordsNotYetOnLinkedIn(company: nil, client: postgres, logger: logger)
                 if unread == 0 && unsent == 0 { return }
                 try await Task.sleep(for: .milliseconds(200))
             }
