@@ -36,6 +36,10 @@ public struct WorkerConfiguration: Sendable {
     /// `LINKEDIN_SENDER_CONCURRENCY`: companies one replica sends for at once (0 pauses sending, e.g. during
     /// an incident at LinkedIn, while consumption goes on and changes queue up in PostgreSQL).
     public var linkedInSenderConcurrency: Int
+    /// `LINKEDIN_GATHER_MILLISECONDS`: how long a company's live changes may gather before they are sent, so
+    /// that changes close together share LinkedIn calls (fewer of the day's 100,000); the latency it adds is at
+    /// most this. 0 sends each change as soon as it is stored.
+    public var linkedInGather: Duration
     /// `RECONCILE_INTERVAL_SECONDS` (daily): how often each company's changes since the last pass are re-read
     /// from Teamtailor; `RECONCILE_FULL_INTERVAL_SECONDS` (weekly): how often a pass lists every id, to find
     /// deletes no event carried. Each company at its own offset in the interval.
@@ -63,6 +67,7 @@ public struct WorkerConfiguration: Sendable {
         logLevel = try environment.choice("LOG_LEVEL", default: LogLevelSetting.info)
         shutdownGrace = .seconds(try environment.integer("SHUTDOWN_GRACE_SECONDS", default: 25, in: 1...3_600))
         linkedInSenderConcurrency = try environment.integer("LINKEDIN_SENDER_CONCURRENCY", default: 8, in: 0...256)
+        linkedInGather = .milliseconds(try environment.integer("LINKEDIN_GATHER_MILLISECONDS", default: 600, in: 0...10_000))
         reconcileInterval = .seconds(try environment.integer("RECONCILE_INTERVAL_SECONDS", default: 86_400, in: 10...2_592_000))
         reconcileFullInterval = .seconds(
             try environment.integer("RECONCILE_FULL_INTERVAL_SECONDS", default: 604_800, in: 10...31_536_000))

@@ -27,6 +27,10 @@ public struct LinkedInSender: Service {
         public var teamtailorAppURL = CompanyMappingSettings.defaultTeamtailorAppURL
         /// How long accepted candidates gather before their LinkedIn members are read back in one call.
         public var memberReadBackDelay: TimeInterval = 1
+        /// How long a company's live changes may gather before its round starts: changes that come within it
+        /// share calls (one candidates call, one stages call per application) instead of each making its own.
+        /// The latency it adds is at most this; history is never held.
+        public var gatherLiveChanges: Duration = .zero
         /// How long a stopping replica may spend reading back the members it gathered.
         public var shutdownReadBackBudget: Duration = .seconds(10)
         public init() {}
@@ -73,22 +77,29 @@ public struct LinkedInSender: Service {
                     }
                 }
                 var started = 0
+                // The soonest a company held back to gather its changes is ready.
+                var soonestGathered = settings.idlePoll
                 do {
                     var due = try await store.companiesWithWork(limit: settings.concurrentCompanies * 4)
                     // Members to read back: the round that reads them may have no other work.
                     let readBacks = sender.memberReadBacks.dueCompanies(at: now(), after: sender.memberReadBackDelay)
-                    due += readBacks.filter { company in !due.contains { $0.company == company } }.map { ($0, true) }
-                    for (company, hasDueWork) in due where await busy.count < settings.concurrentCompanies {
+                    due += readBacks.filter { company in !due.contains { $0.company == company } }
+                        .map { SyncRecordStore.CompanyWork(company: $0, hasDueRecords: true) }
+                    for work in due where await busy.count < settings.concurrentCompanies {
                         // Only open job tasks: not before their next poll.
-                        if !hasDueWork && !sender.taskPolls.isDue(company, at: now()) { continue }
-                        guard let lease = try await start(company, busy: busy) else { continue }
+                        if !work.hasDueRecords && !sender.taskPolls.isDue(work.company, at: now()) { continue }
+                        if let age = work.liveChangeAge, age < settings.gatherLiveChanges {
+                            soonestGathered = min(soonestGathered, settings.gatherLiveChanges - age)
+                            continue
+                        }
+                        guard let lease = try await start(work.company, busy: busy) else { continue }
                         started += 1
                         group.addTask { await drain(lease, busy: busy) }
                     }
                 } catch {
                     logger.error("could not look for due work", metadata: ["error": "\(loggable(error))"])
                 }
-                if started == 0 { await doorbell.wait(upTo: settings.idlePoll) }
+                if started == 0 { await doorbell.wait(upTo: soonestGathered) }
             }
         }
         await readBackGatheredMembers(busy: busy)

@@ -39,16 +39,31 @@ struct SyncRecordStore: Sendable {
     /// `TEAMTAILOR_APP_URL`: where the links back to Teamtailor in LinkedIn's records point.
     var teamtailorAppURL = CompanyMappingSettings.defaultTeamtailorAppURL
 
-    /// Companies with due work, live work first; parked companies only once their pause is over. A company
-    /// whose only work is job-posting tasks still to be read comes with `hasDueRecords` false.
-    func companiesWithWork(limit: Int) async throws -> [(company: String, hasDueRecords: Bool)] {
+    /// A company with something to send, as the sender's loop sees it.
+    struct CompanyWork: Sendable, Equatable {
+        var company: String
+        /// False when its only work is job-posting tasks still to be read.
+        var hasDueRecords: Bool
+        /// How old its oldest due live change is: since it happened in Teamtailor or since it was queued,
+        /// whichever is longer — time it spent on its way counts, and a Teamtailor clock ahead of ours cannot
+        /// make it look younger than its time in the queue. Nil when its first due record is history, or it
+        /// has none.
+        var liveChangeAge: Duration?
+    }
+
+    /// Companies with due work, live work first; parked companies only once their pause is over.
+    func companiesWithWork(limit: Int) async throws -> [CompanyWork] {
         // One probe per sendable company into the queue's order index (its first due record), not an
         // aggregate over every queued record: the sender asks this ten times a second, whatever the backlog.
         let rows = try await client.query(
             """
-            SELECT c.company_id, due.priority IS NOT NULL FROM companies c
+            SELECT c.company_id, due.priority IS NOT NULL,
+                   CASE WHEN due.priority = 0
+                        THEN extract(epoch FROM now() - LEAST(due.dirty_since, coalesce(due.change_occurred_at, due.dirty_since)))::float8
+                   END
+            FROM companies c
             LEFT JOIN LATERAL (
-                SELECT q.priority, q.dirty_since FROM linkedin_send_queue q
+                SELECT q.priority, q.dirty_since, q.change_occurred_at FROM linkedin_send_queue q
                 WHERE q.company_id = c.company_id AND q.next_attempt_at <= now()
                 ORDER BY q.priority, q.dirty_since
                 LIMIT 1
@@ -65,7 +80,9 @@ struct SyncRecordStore: Sendable {
             """,
             logger: logger
         )
-        return try await rows.decode((String, Bool).self).reduce(into: []) { $0.append((company: $1.0, hasDueRecords: $1.1)) }
+        return try await rows.decode((String, Bool, Double?).self).reduce(into: []) { work, row in
+            work.append(CompanyWork(company: row.0, hasDueRecords: row.1, liveChangeAge: row.2.map { .milliseconds(Int64($0 * 1_000)) }))
+        }
     }
 
     /// Takes (or renews) the company's sending lease; false if another replica holds it.

@@ -27,6 +27,7 @@ await WorkerRuntime.run(name: "rsc-outbound", defaultGroupID: "rsc-outbound") { 
     )
     var senderSettings = LinkedInSender.Settings()
     senderSettings.concurrentCompanies = settings.linkedInSenderConcurrency
+    senderSettings.gatherLiveChanges = settings.linkedInGather
     senderSettings.teamtailorAppURL = settings.teamtailorAppURL.absoluteString
     senderSettings.quota = LinkedInQuota.Limits(
         recordsPerWindow: settings.linkedInQuota.recordsPerWindow, window: settings.linkedInQuota.window,

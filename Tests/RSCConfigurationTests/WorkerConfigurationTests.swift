@@ -49,6 +49,16 @@ struct WorkerConfigurationTests {
         #expect(configuration.metricsPort == 9090)
         #expect(configuration.logLevel == .info)
         #expect(configuration.shutdownGrace == .seconds(25))
+        #expect(configuration.linkedInGather == .milliseconds(600))
+    }
+
+    @Test("LINKEDIN_GATHER_MILLISECONDS: 0 turns gathering off; more than ten seconds is refused")
+    func gather() throws {
+        var values = Self.minimal
+        values["LINKEDIN_GATHER_MILLISECONDS"] = "0"
+        #expect(try read(values).linkedInGather == .zero)
+        values["LINKEDIN_GATHER_MILLISECONDS"] = "10001"
+        #expect(failure(values)?.variable == "LINKEDIN_GATHER_MILLISECONDS")
     }
 
     @Test("each required variable, when missing, is named", arguments: ["DATABASE_URL", "KAFKA_BROKERS", "RSC_SECRET_KEY"])
