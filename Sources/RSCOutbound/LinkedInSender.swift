@@ -14,6 +14,8 @@ import ServiceLifecycle
 public struct LinkedInSender: Service {
     public struct Settings: Sendable {
         public var concurrentCompanies = 8
+        /// Companies started at once while this process's consumer is catching up (see `ConsumerPace`).
+        public var concurrentCompaniesWhileConsumerCatchesUp = 2
         /// How often to look for due work when there was none and the doorbell did not ring.
         public var idlePoll: Duration = .milliseconds(100)
         public var leaseTTL: Duration = .seconds(60)
@@ -41,13 +43,15 @@ public struct LinkedInSender: Service {
     let settings: Settings
     let owner: String
     let doorbell: WakeUp
+    let pace: ConsumerPace?
     let now: @Sendable () -> Date
     let logger: Logger
 
     /// - Parameter doorbell: rung by this process's consumer when it marks records (see `WakeUp`).
+    /// - Parameter pace: whether this process's consumer is catching up (see `ConsumerPace`).
     public init(
         postgres: PostgresClient, linkedIn: LinkedInClient, companies: CompanyStore, settings: Settings = Settings(),
-        doorbell: WakeUp = WakeUp(), now: @escaping @Sendable () -> Date = { Date() }, logger: Logger
+        doorbell: WakeUp = WakeUp(), pace: ConsumerPace? = nil, now: @escaping @Sendable () -> Date = { Date() }, logger: Logger
     ) {
         let store = SyncRecordStore(client: postgres, logger: logger, teamtailorAppURL: settings.teamtailorAppURL)
         self.store = store
@@ -58,6 +62,7 @@ public struct LinkedInSender: Service {
         )
         self.settings = settings
         self.doorbell = doorbell
+        self.pace = pace
         self.now = now
         self.owner = "\(ProcessInfo.processInfo.hostName)/\(ProcessInfo.processInfo.processIdentifier)/\(UUID().uuidString.prefix(8))"
         self.logger = logger
@@ -85,7 +90,9 @@ public struct LinkedInSender: Service {
                     let readBacks = sender.memberReadBacks.dueCompanies(at: now(), after: sender.memberReadBackDelay)
                     due += readBacks.filter { company in !due.contains { $0.company == company } }
                         .map { SyncRecordStore.CompanyWork(company: $0, hasDueRecords: true) }
-                    for work in due where await busy.count < settings.concurrentCompanies {
+                    let lanes = pace?.isCatchingUp == true
+                        ? min(settings.concurrentCompanies, settings.concurrentCompaniesWhileConsumerCatchesUp) : settings.concurrentCompanies
+                    for work in due where await busy.count < lanes {
                         // Only open job tasks: not before their next poll.
                         if !work.hasDueRecords && !sender.taskPolls.isDue(work.company, at: now()) { continue }
                         if let age = work.liveChangeAge, age < settings.gatherLiveChanges {

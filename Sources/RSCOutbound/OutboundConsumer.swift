@@ -31,6 +31,8 @@ public struct OutboundConsumer: Service {
     let companies: KnownCompanies
     let settings: Settings
     let doorbell: WakeUp?
+    /// Told after each poll whether the consumer is catching up, for the sender in this process.
+    let pace: ConsumerPace?
     /// Where a company's lost events are reported, so a reconciliation pass repairs what they carried.
     let lostEvents: ReconciliationRequests?
     let logger: Logger
@@ -38,7 +40,7 @@ public struct OutboundConsumer: Service {
     /// - Parameter doorbell: rung after a batch marked LinkedIn records, for the sender in this process.
     public init(
         consumer: KafkaConsumer, intake: ChangeEventIntake, states: EntityStateStore, deadLetters: DeadLetterPublisher,
-        companies: KnownCompanies, settings: Settings = Settings(), doorbell: WakeUp? = nil,
+        companies: KnownCompanies, settings: Settings = Settings(), doorbell: WakeUp? = nil, pace: ConsumerPace? = nil,
         lostEvents: ReconciliationRequests? = nil, logger: Logger
     ) {
         self.consumer = consumer
@@ -48,6 +50,7 @@ public struct OutboundConsumer: Service {
         self.companies = companies
         self.settings = settings
         self.doorbell = doorbell
+        self.pace = pace
         self.lostEvents = lostEvents
         self.logger = logger
     }
@@ -106,6 +109,7 @@ public struct OutboundConsumer: Service {
         let messages: [KafkaMessage]
         do {
             messages = try await consumer.poll(maxMessages: settings.maxBatchSize, timeout: settings.pollTimeout)
+            pace?.polled(messages.count, batchLimit: settings.maxBatchSize)
         } catch let error as KafkaError where error.isRetriable && !error.isFatal {
             logger.warning("poll failed; polling again", metadata: ["error": "\(error)"])
             return nil

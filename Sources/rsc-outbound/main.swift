@@ -34,6 +34,7 @@ await WorkerRuntime.run(name: "rsc-outbound", defaultGroupID: "rsc-outbound") { 
         callsPerDay: settings.linkedInQuota.callsPerDay
     )
     let doorbell = WakeUp()
+    let pace = ConsumerPace()
     // One client for the first sync and the reconciliation: they share the key's Teamtailor rate-limit view.
     let teamtailor = TeamtailorClient(baseURL: settings.teamtailorAPIURL, http: HTTPClient.shared, logger: context.logger)
     var reconcileSettings = ReconciliationRunner.Settings()
@@ -47,12 +48,12 @@ await WorkerRuntime.run(name: "rsc-outbound", defaultGroupID: "rsc-outbound") { 
                 producer: try KafkaProducer(configuration: producerConfiguration, logger: context.logger)
             ),
             companies: KnownCompanies(client: context.postgres, logger: context.logger),
-            doorbell: doorbell, lostEvents: ReconciliationRequests(postgres: context.postgres, logger: context.logger),
+            doorbell: doorbell, pace: pace, lostEvents: ReconciliationRequests(postgres: context.postgres, logger: context.logger),
             logger: context.logger
         ),
         LinkedInSender(
             postgres: context.postgres, linkedIn: linkedIn, companies: companies, settings: senderSettings, doorbell: doorbell,
-            logger: context.logger),
+            pace: pace, logger: context.logger),
         PendingGauges(client: context.postgres, quota: senderSettings.quota, logger: context.logger),
         FirstSyncRunner(
             postgres: context.postgres, companies: companies, teamtailor: teamtailor, logger: context.logger),
