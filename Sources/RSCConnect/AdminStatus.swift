@@ -188,7 +188,7 @@ extension AdminStatus {
         let rows = try await postgres.query(
             """
             SELECT coalesce(sum(records), 0)::int FROM linkedin_usage
-            WHERE company_id = \(companyID) AND bucket_start > \(now.addingTimeInterval(-300))
+            WHERE company_id = \(companyID) AND second > \(now.addingTimeInterval(-300))
             """,
             logger: logger)
         for try await records in rows.decode(Int.self) { return Double(records) / 5 }

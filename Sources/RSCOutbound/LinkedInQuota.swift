@@ -47,8 +47,9 @@ public struct LinkedInQuota: Sendable {
     /// Records the use if it fits, else says when it will. Only the company's sender (which holds the
     /// company's lease) calls this, so check-then-record cannot race.
     public func reserve(company: String, records: Int, calls: Int = 1) async throws -> Decision {
-        // Usage is kept in buckets of `bucketSeconds`: one that started just outside the window may hold usage
-        // inside LinkedIn's minute, wherever that minute starts, so the window reaches one bucket further back.
+        // Usage is kept in buckets of `bucketSeconds` (column `second`, named when they were whole seconds): one
+        // that started just outside the window may hold usage inside LinkedIn's minute, wherever that minute
+        // starts, so the window reaches one bucket further back.
         let lookBack = limits.window.timeInterval + Self.bucketSeconds
         // Check and record in one round trip (the sender asks before every call): PostgreSQL decides
         // whether the call fits and records it if so; the window's buckets come back only when it does not,
@@ -60,8 +61,8 @@ public struct LinkedInQuota: Sendable {
                        (now() AT TIME ZONE 'UTC')::date AS day
             ),
             recent AS (
-                SELECT u.bucket_start, u.records FROM linkedin_usage u, clock
-                WHERE u.company_id = \(company) AND u.bucket_start > clock.now - make_interval(secs => \(lookBack))
+                SELECT u.second, u.records FROM linkedin_usage u, clock
+                WHERE u.company_id = \(company) AND u.second > clock.now - make_interval(secs => \(lookBack))
             ),
             decision AS (
                 SELECT clock.*, s.calls_today, s.calls_today + \(calls) <= \(limits.callsPerDay)
@@ -73,11 +74,11 @@ public struct LinkedInQuota: Sendable {
                 ) s
             ),
             usage AS (
-                INSERT INTO linkedin_usage (company_id, bucket_start, records)
+                INSERT INTO linkedin_usage (company_id, second, records)
                 SELECT \(company), date_bin(make_interval(secs => \(Self.bucketSeconds)), decision.now, timestamptz '2000-01-01'),
                        \(records)
                 FROM decision WHERE fits
-                ON CONFLICT (company_id, bucket_start) DO UPDATE SET records = linkedin_usage.records + EXCLUDED.records
+                ON CONFLICT (company_id, second) DO UPDATE SET records = linkedin_usage.records + EXCLUDED.records
             ),
             counted AS (
                 INSERT INTO linkedin_daily_calls (company_id, day, calls)
@@ -85,8 +86,8 @@ public struct LinkedInQuota: Sendable {
                 ON CONFLICT (company_id, day) DO UPDATE SET calls = linkedin_daily_calls.calls + EXCLUDED.calls
             )
             SELECT d.fits, d.now, d.midnight, d.calls_today::int8,
-                   CASE WHEN d.fits THEN '{}' ELSE coalesce((SELECT array_agg(r.bucket_start ORDER BY r.bucket_start) FROM recent r), '{}') END,
-                   CASE WHEN d.fits THEN '{}' ELSE coalesce((SELECT array_agg(r.records ORDER BY r.bucket_start) FROM recent r), '{}') END
+                   CASE WHEN d.fits THEN '{}' ELSE coalesce((SELECT array_agg(r.second ORDER BY r.second) FROM recent r), '{}') END,
+                   CASE WHEN d.fits THEN '{}' ELSE coalesce((SELECT array_agg(r.records ORDER BY r.second) FROM recent r), '{}') END
             FROM decision d
             """,
             logger: logger
@@ -116,7 +117,7 @@ public struct LinkedInQuota: Sendable {
     public func prune() async throws {
         let keepSeconds = max(limits.window.timeInterval + 60, 3_600)
         try await client.query(
-            "DELETE FROM linkedin_usage WHERE bucket_start < now() - make_interval(secs => \(keepSeconds))", logger: logger)
+            "DELETE FROM linkedin_usage WHERE second < now() - make_interval(secs => \(keepSeconds))", logger: logger)
         try await client.query(
             "DELETE FROM linkedin_daily_calls WHERE day < (now() AT TIME ZONE 'UTC')::date - 2", logger: logger)
     }

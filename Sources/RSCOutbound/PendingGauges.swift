@@ -66,7 +66,7 @@ public struct PendingGauges: Service {
             """
             WITH minute AS (
                 SELECT company_id, sum(records)::int AS records FROM linkedin_usage
-                WHERE bucket_start > now() - make_interval(secs => \(quota.window.timeInterval))
+                WHERE second > now() - make_interval(secs => \(quota.window.timeInterval))
                 GROUP BY company_id
             ), today AS (
                 SELECT company_id, calls FROM linkedin_daily_calls WHERE day = (now() AT TIME ZONE 'UTC')::date

@@ -220,7 +220,7 @@ struct ConnectFlowTests {
                 logger: harness.logger)
             // 600 records accepted in the last five minutes: 120 a minute.
             try await harness.postgres.query(
-                "INSERT INTO linkedin_usage (company_id, bucket_start, records) VALUES ('1842', date_trunc('second', now()) - interval '1 minute', 600)",
+                "INSERT INTO linkedin_usage (company_id, second, records) VALUES ('1842', date_trunc('second', now()) - interval '1 minute', 600)",
                 logger: harness.logger)
             let answer = try await harness.call(.GET, "/companies/1842/rsc/status")
             #expect(answer.status == 200)

@@ -57,7 +57,7 @@ struct LinkedInQuotaTests {
             let quota = LinkedInQuota(client: client, limits: .linkedIn, logger: logger)
             #expect(try await quota.reserve(company: "1", records: 5) == .granted)
             try await client.query(
-                "INSERT INTO linkedin_usage (company_id, bucket_start, records) VALUES ('1', now() - interval '3 hours', 7)", logger: logger)
+                "INSERT INTO linkedin_usage (company_id, second, records) VALUES ('1', now() - interval '3 hours', 7)", logger: logger)
             try await client.query(
                 "INSERT INTO linkedin_daily_calls (company_id, day, calls) VALUES ('1', (now() AT TIME ZONE 'UTC')::date - 5, 99)",
                 logger: logger)

@@ -4,5 +4,10 @@
 -- buckets is safe wherever that minute starts only if it reaches one bucket further back than a minute; with
 -- whole seconds that is 61 s, so a backlogged first sync could never use more than 60/61 of the quota (98.4 %,
 -- 97.1–97.7 % measured). With tenths it is 60.1 s: 99.8 %.
-ALTER TABLE linkedin_usage RENAME COLUMN second TO bucket_start;
-ALTER INDEX linkedin_usage_second RENAME TO linkedin_usage_bucket_start;
+--
+-- The column keeps its name: migrations only add, so pods of the previous release keep working during a rollout
+-- (docs/operations.md). They write whole-second buckets and look 61 s back, which stays safe over tenths; a new
+-- pod taking a company over from an old one may count up to a second of the old pod's last usage short once, and
+-- LinkedIn's 429 with its Retry-After covers that.
+COMMENT ON COLUMN linkedin_usage.second IS
+    'Start of the usage bucket: a tenth of a second since migration 0015 (whole seconds before); the name is kept for rolling upgrades';
