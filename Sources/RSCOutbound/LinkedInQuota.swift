@@ -29,10 +29,16 @@ public struct LinkedInQuota: Sendable {
         case waitUntil(Date)
     }
 
-    /// The width of a usage bucket. The window reaches one bucket further back than LinkedIn's minute, so a
-    /// backlogged sender can use at most window / (window + bucket) of the quota: 99.8 % with tenths of a
-    /// second (whole seconds held it to 98.4 %).
+    /// The width of a usage bucket: a bucket that started just outside the window may hold usage inside
+    /// LinkedIn's minute, wherever that minute starts.
     static let bucketSeconds = 0.1
+    /// LinkedIn counts a call when it arrives, and a round spends its reservation call by call after making it
+    /// (`Round.reserve`): the calls of a 500-record round reach LinkedIn over a few tenths of a second. The window
+    /// reaches back over that too. (Whole-second buckets covered it only by their own width's slack.)
+    static let spreadSeconds = 0.5
+    /// How far back usage counts: LinkedIn's minute, one bucket, the spread. A backlogged sender can use at most
+    /// window / lookBack of the quota: 99.0 % (whole-second buckets and 61 s held it to 98.4 %).
+    static func lookBack(_ window: Duration) -> Double { window.timeInterval + bucketSeconds + spreadSeconds }
 
     let client: PostgresClient
     let limits: Limits
@@ -47,10 +53,8 @@ public struct LinkedInQuota: Sendable {
     /// Records the use if it fits, else says when it will. Only the company's sender (which holds the
     /// company's lease) calls this, so check-then-record cannot race.
     public func reserve(company: String, records: Int, calls: Int = 1) async throws -> Decision {
-        // Usage is kept in buckets of `bucketSeconds` (column `second`, named when they were whole seconds): one
-        // that started just outside the window may hold usage inside LinkedIn's minute, wherever that minute
-        // starts, so the window reaches one bucket further back.
-        let lookBack = limits.window.timeInterval + Self.bucketSeconds
+        // Usage is kept in buckets of `bucketSeconds` (column `second`, named when they were whole seconds).
+        let lookBack = Self.lookBack(limits.window)
         // Check and record in one round trip (the sender asks before every call): PostgreSQL decides
         // whether the call fits and records it if so; the window's buckets come back only when it does not,
         // to work out when it will.
