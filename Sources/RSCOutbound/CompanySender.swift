@@ -182,6 +182,8 @@ struct Round {
     /// Quota this round took ahead for the calls it plans, spent call by call (see `reserve`).
     var plannedUse: (calls: Int, records: Int) = (0, 0)
     var credit: (calls: Int, records: Int) = (0, 0)
+    /// Where the credit is counted, and since when (see `LinkedInQuota.redateAfter`).
+    var creditCounted: (bucket: String, since: ContinuousClock.Instant)?
     var anyCallSucceeded = false
     /// A job-posting task LinkedIn still reports as in progress (or did not mention) in this round's poll.
     var tasksPending = false
@@ -540,7 +542,8 @@ struct Round {
     ///
     /// The first call of a round takes quota for every call the round plans, in one statement (a statement
     /// per call was the sender's most frequent one); later calls spend that credit. When the whole round
-    /// does not fit, or the credit runs out, calls reserve one by one as before.
+    /// does not fit, or the credit runs out, calls reserve one by one as before. LinkedIn counts a call when it
+    /// arrives, so credit older than `LinkedInQuota.redateAfter` is counted again from now before it is spent.
     mutating func reserve(records: Int) async throws -> Bool {
         if let lease, !(try await lease.keep()) {
             stop = .leaseLost
@@ -548,6 +551,10 @@ struct Round {
             return false
         }
         if credit.calls > 0, credit.records >= records {
+            if let counted = creditCounted, ContinuousClock.now - counted.since >= LinkedInQuota.redateAfter {
+                let bucket = try await sender.quota.redate(company: company, records: credit.records, from: counted.bucket)
+                creditCounted = (bucket, ContinuousClock.now)
+            }
             credit.calls -= 1
             credit.records -= records
             return true
@@ -555,8 +562,10 @@ struct Round {
         if plannedUse.calls > 1 {
             let ahead = (calls: plannedUse.calls, records: max(plannedUse.records, records))
             plannedUse = (0, 0)  // one try per round
-            if try await sender.quota.reserve(company: company, records: ahead.records, calls: ahead.calls) == .granted {
+            let reserved = try await sender.quota.reserveCounted(company: company, records: ahead.records, calls: ahead.calls)
+            if reserved.decision == .granted {
                 credit = (ahead.calls - 1, ahead.records - records)
+                creditCounted = (reserved.bucket, ContinuousClock.now)
                 return true
             }
         }

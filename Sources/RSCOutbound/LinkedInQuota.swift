@@ -32,13 +32,19 @@ public struct LinkedInQuota: Sendable {
     /// The width of a usage bucket: a bucket that started just outside the window may hold usage inside
     /// LinkedIn's minute, wherever that minute starts.
     static let bucketSeconds = 0.1
-    /// LinkedIn counts a call when it arrives, and a round spends its reservation call by call after making it
-    /// (`Round.reserve`): the calls of a 500-record round reach LinkedIn over a few tenths of a second. The window
-    /// reaches back over that too. (Whole-second buckets covered it only by their own width's slack.)
-    static let spreadSeconds = 0.5
-    /// How far back usage counts: LinkedIn's minute, one bucket, the spread. A backlogged sender can use at most
-    /// window / lookBack of the quota: 99.0 % (whole-second buckets and 61 s held it to 98.4 %).
-    static func lookBack(_ window: Duration) -> Double { window.timeInterval + bucketSeconds + spreadSeconds }
+    /// LinkedIn counts a call when it arrives, but a round reserves for all its calls before the first
+    /// (`Round.reserve`), and over a real network a round of a hundred calls takes seconds. So what a round has
+    /// not spent is re-dated (`redate`) once its reservation is this old: a call always reaches LinkedIn within
+    /// this, plus `transitSeconds`, of the time its records are counted at.
+    public static let redateAfter: Duration = .milliseconds(300)
+    /// A call's way to LinkedIn once made.
+    static let transitSeconds = 0.1
+    /// How far back usage counts: LinkedIn's minute, one bucket, how late a counted call may reach LinkedIn. A
+    /// backlogged sender can use at most window / lookBack of the quota: 99.2 % (whole-second buckets and 61 s
+    /// held it to 98.4 %, and did not cover a long round).
+    static func lookBack(_ window: Duration) -> Double {
+        window.timeInterval + bucketSeconds + redateAfter.timeInterval + transitSeconds
+    }
 
     let client: PostgresClient
     let limits: Limits
@@ -53,6 +59,12 @@ public struct LinkedInQuota: Sendable {
     /// Records the use if it fits, else says when it will. Only the company's sender (which holds the
     /// company's lease) calls this, so check-then-record cannot race.
     public func reserve(company: String, records: Int, calls: Int = 1) async throws -> Decision {
+        try await reserveCounted(company: company, records: records, calls: calls).decision
+    }
+
+    /// `reserve`, also saying which usage bucket the records were counted in (as PostgreSQL's text, so it comes
+    /// back to `redate` exactly).
+    func reserveCounted(company: String, records: Int, calls: Int = 1) async throws -> (decision: Decision, bucket: String) {
         // Usage is kept in buckets of `bucketSeconds` (column `second`, named when they were whole seconds).
         let lookBack = Self.lookBack(limits.window)
         // Check and record in one round trip (the sender asks before every call): PostgreSQL decides
@@ -91,29 +103,59 @@ public struct LinkedInQuota: Sendable {
             )
             SELECT d.fits, d.now, d.midnight, d.calls_today::int8,
                    CASE WHEN d.fits THEN '{}' ELSE coalesce((SELECT array_agg(r.second ORDER BY r.second) FROM recent r), '{}') END,
-                   CASE WHEN d.fits THEN '{}' ELSE coalesce((SELECT array_agg(r.records ORDER BY r.second) FROM recent r), '{}') END
+                   CASE WHEN d.fits THEN '{}' ELSE coalesce((SELECT array_agg(r.records ORDER BY r.second) FROM recent r), '{}') END,
+                   date_bin(make_interval(secs => \(Self.bucketSeconds)), d.now, timestamptz '2000-01-01')::text
             FROM decision d
             """,
             logger: logger
         )
-        guard let (fits, now, dayStart, callsToday, bucketStarts, recordCounts) = try await rows.decode((Bool, Date, Date, Int, [Date], [Int]).self)
+        guard let (fits, now, dayStart, callsToday, bucketStarts, recordCounts, bucket) = try await rows.decode((Bool, Date, Date, Int, [Date], [Int], String).self)
             .first(where: { _ in true })
-        else { return .waitUntil(Date()) }
-        if fits { return .granted }
+        else { return (.waitUntil(Date()), "") }
+        if fits { return (.granted, bucket) }
         if callsToday + calls > limits.callsPerDay {
-            return .waitUntil(dayStart.addingTimeInterval(86_400))
+            return (.waitUntil(dayStart.addingTimeInterval(86_400)), bucket)
         }
         let buckets = zip(bucketStarts, recordCounts).map { (start: $0, records: $1) }
         let used = buckets.reduce(0) { $0 + $1.records }
         // Wait until enough of the oldest usage has slid out of the window.
         var freed = 0
-        for bucket in buckets {
-            freed += bucket.records
+        for usage in buckets {
+            freed += usage.records
             if used - freed + records <= limits.recordsPerWindow {
-                return .waitUntil(max(now, bucket.start.addingTimeInterval(lookBack)))
+                return (.waitUntil(max(now, usage.start.addingTimeInterval(lookBack))), bucket)
             }
         }
-        return .waitUntil(now.addingTimeInterval(limits.window.timeInterval))
+        return (.waitUntil(now.addingTimeInterval(limits.window.timeInterval)), bucket)
+    }
+
+    /// Counts `records` of an earlier reservation, counted in `bucket` and not sent yet, from now instead: they
+    /// will reach LinkedIn now, and LinkedIn counts them when they arrive. Returns the bucket they are counted in
+    /// now. Moves nothing when the bucket no longer holds that many (or is the current one).
+    func redate(company: String, records: Int, from bucket: String) async throws -> String {
+        let rows = try await client.query(
+            """
+            WITH target AS (
+                SELECT date_bin(make_interval(secs => \(Self.bucketSeconds)), now(), timestamptz '2000-01-01') AS bucket
+            ),
+            moved AS (
+                UPDATE linkedin_usage u SET records = u.records - \(records)
+                FROM target
+                WHERE u.company_id = \(company) AND u.second = \(bucket)::timestamptz AND u.second <> target.bucket
+                  AND u.records >= \(records)
+                RETURNING 1
+            ),
+            added AS (
+                INSERT INTO linkedin_usage (company_id, second, records)
+                SELECT \(company), target.bucket, \(records) FROM moved, target
+                ON CONFLICT (company_id, second) DO UPDATE SET records = linkedin_usage.records + EXCLUDED.records
+            )
+            SELECT CASE WHEN EXISTS (SELECT 1 FROM moved) THEN target.bucket::text ELSE \(bucket) END FROM target
+            """,
+            logger: logger
+        )
+        for try await moved in rows.decode(String.self) { return moved }
+        return bucket
     }
 
     /// Usage is read only within the record window (and the last hour for rates); daily calls

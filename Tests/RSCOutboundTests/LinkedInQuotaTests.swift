@@ -1,6 +1,6 @@
 import Foundation
 import PostgresNIO
-import RSCOutbound
+@testable import RSCOutbound
 import RSCTestSupport
 import Testing
 
@@ -43,11 +43,30 @@ struct LinkedInQuotaTests {
                 Issue.record("200 records fit a window of 150")
                 return
             }
-            // The first use's tenth-of-a-second bucket plus the window, one bucket and the half second a round's
-            // calls take to reach LinkedIn (with whole-second buckets it was up to a second later).
+            // The first use's tenth-of-a-second bucket plus the window, one bucket, and how late a counted call may
+            // reach LinkedIn (0.4 s; with whole-second buckets it was up to a second later).
             #expect(until >= start.addingTimeInterval(30.4) && until <= Date().addingTimeInterval(30.7), "one window after the first use: \(until)")
             #expect(try await quota.reserve(company: "1", records: 50) == .granted, "what still fits is granted")
             #expect(try await count(client, "SELECT calls FROM linkedin_daily_calls WHERE company_id = '1'") == 2, "a refused call is not counted")
+        }
+    }
+
+    @Test("records reserved but not sent yet are counted again from now, in the current bucket; the total stays the same")
+    func redate() async throws {
+        try await TestPostgres.withMigratedDatabase { client, _ async throws in
+            let quota = LinkedInQuota(client: client, limits: .linkedIn, logger: logger)
+            let reserved = try await quota.reserveCounted(company: "1", records: 100, calls: 4)
+            #expect(reserved.decision == .granted)
+            try await Task.sleep(for: .milliseconds(250))
+            let now = try await quota.redate(company: "1", records: 60, from: reserved.bucket)
+            #expect(now != reserved.bucket)
+            let buckets = try await client.query(
+                "SELECT second::text, records FROM linkedin_usage WHERE company_id = '1' ORDER BY second", logger: logger
+            ).decode((String, Int).self).reduce(into: [(String, Int)]()) { $0.append($1) }
+            #expect(buckets.map(\.1) == [40, 60], "40 stay where they were reserved, 60 move to now")
+            #expect(buckets.map(\.0) == [reserved.bucket, now])
+            #expect(try await quota.redate(company: "1", records: 61, from: now) == now, "more than the bucket holds moves nothing")
+            #expect(try await count(client, "SELECT sum(records)::int FROM linkedin_usage") == 100)
         }
     }
 

@@ -254,6 +254,30 @@ struct LinkedInSyncTests {
         }
     }
 
+    @Test("a round whose calls take long counts what it has not sent yet again from when it sends it, as LinkedIn counts on arrival")
+    func longRoundRedatesItsCredit() async throws {
+        try await SyncHarness.run { harness in
+            // Every call takes a quarter of a second, so the round's eight calls span two seconds.
+            await harness.simulator.state.setFaults(FaultConfiguration(latency: .milliseconds(250)))
+            let events = EventFactory()
+            var changes = [events.job("j-1"), events.stage("s-1", name: "Interview", job: "j-1")]
+            for n in 1...3 {
+                changes.append(events.candidate("c-\(n)", email: "c\(n)@example.com"))
+                changes.append(events.application("a-\(n)", candidate: "c-\(n)", job: "j-1", stage: "s-1"))
+            }
+            try await harness.apply(changes)
+            _ = try await harness.sender.runRound(company: "1842")
+            #expect(await harness.held(.atsApplications).count == 3, "the round sent the applications")
+            let buckets = try await harness.client.query(
+                "SELECT extract(epoch FROM second)::float8 FROM linkedin_usage WHERE company_id = '1842' AND records > 0 ORDER BY second",
+                logger: harness.logger
+            ).decode(Double.self).reduce(into: [Double]()) { $0.append($1) }
+            // Reserved ahead in one statement, the round's records all sat in its first bucket before.
+            #expect(buckets.count >= 2, "usage counted in \(buckets.count) bucket(s)")
+            #expect((buckets.last ?? 0) - (buckets.first ?? 0) >= 0.3, "the later calls are counted when they go")
+        }
+    }
+
     @Test("lost LinkedIn access parks the company with a reason, and another company is not held up")
     func parked() async throws {
         try await SyncHarness.run(companies: ["1842", "2077"]) { harness in
