@@ -36,7 +36,7 @@ public struct LinkedInQuota: Sendable {
     /// (`Round.reserve`), and over a real network a round of a hundred calls takes seconds. So what a round has
     /// not spent is re-dated (`redate`) once its reservation is this old: a call always reaches LinkedIn within
     /// this, plus `transitSeconds`, of the time its records are counted at.
-    public static let redateAfter: Duration = .milliseconds(300)
+    static let redateAfter: Duration = .milliseconds(300)
     /// A call's way to LinkedIn once made.
     static let transitSeconds = 0.1
     /// How far back usage counts: LinkedIn's minute, one bucket, how late a counted call may reach LinkedIn. A
@@ -74,7 +74,8 @@ public struct LinkedInQuota: Sendable {
             """
             WITH clock AS (
                 SELECT now() AS now, date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS midnight,
-                       (now() AT TIME ZONE 'UTC')::date AS day
+                       (now() AT TIME ZONE 'UTC')::date AS day,
+                       date_bin(make_interval(secs => \(Self.bucketSeconds)), now(), timestamptz '2000-01-01') AS bucket
             ),
             recent AS (
                 SELECT u.second, u.records FROM linkedin_usage u, clock
@@ -91,9 +92,7 @@ public struct LinkedInQuota: Sendable {
             ),
             usage AS (
                 INSERT INTO linkedin_usage (company_id, second, records)
-                SELECT \(company), date_bin(make_interval(secs => \(Self.bucketSeconds)), decision.now, timestamptz '2000-01-01'),
-                       \(records)
-                FROM decision WHERE fits
+                SELECT \(company), decision.bucket, \(records) FROM decision WHERE fits
                 ON CONFLICT (company_id, second) DO UPDATE SET records = linkedin_usage.records + EXCLUDED.records
             ),
             counted AS (
@@ -104,7 +103,7 @@ public struct LinkedInQuota: Sendable {
             SELECT d.fits, d.now, d.midnight, d.calls_today::int8,
                    CASE WHEN d.fits THEN '{}' ELSE coalesce((SELECT array_agg(r.second ORDER BY r.second) FROM recent r), '{}') END,
                    CASE WHEN d.fits THEN '{}' ELSE coalesce((SELECT array_agg(r.records ORDER BY r.second) FROM recent r), '{}') END,
-                   date_bin(make_interval(secs => \(Self.bucketSeconds)), d.now, timestamptz '2000-01-01')::text
+                   d.bucket::text
             FROM decision d
             """,
             logger: logger
