@@ -2,7 +2,6 @@ import Foundation
 import PostgresNIO
 import RSCLinkedInSimulator
 @testable import RSCOutbound
-import ServiceLifecycle
 import Testing
 
 /// While the consumer catches up, the sender starts fewer companies at once and leaves it the cores.
@@ -25,29 +24,18 @@ struct ConsumerPaceTests {
         try await SyncHarness.run(companies: Self.companies) { harness in
             // Each call takes a while, so a company's round holds its lease long enough to be seen.
             await harness.simulator.state.setFaults(FaultConfiguration(latency: .milliseconds(300)))
-            var settings = LinkedInSender.Settings()
-            settings.concurrentCompaniesWhileConsumerCatchesUp = 1
-            settings.memberReadBackDelay = 3_600
             let pace = ConsumerPace()
             pace.polled(10, batchLimit: 10)
-            let sender = LinkedInSender(
-                postgres: harness.client, linkedIn: harness.sender.linkedIn, companies: harness.sender.companies, settings: settings,
-                pace: pace, logger: harness.logger)
-            let group = ServiceGroup(services: [sender], gracefulShutdownSignals: [], cancellationSignals: [], logger: harness.logger)
-            let running = Task { try await group.run() }
-            defer { running.cancel() }
+            try await harness.withSender({ $0.concurrentCompaniesWhileConsumerCatchesUp = 1 }, pace: pace) {
+                try await apply(harness, candidate: "c-1")
+                let whileCatchingUp = try await mostCompaniesAtOnce(harness, until: { try await queued(harness) == 0 })
+                #expect(whileCatchingUp == 1, "companies sent for at once while the consumer was catching up")
 
-            try await apply(harness, candidate: "c-1")
-            let whileCatchingUp = try await mostCompaniesAtOnce(harness, until: { try await queued(harness) == 0 })
-            #expect(whileCatchingUp == 1, "companies sent for at once while the consumer was catching up")
-
-            pace.polled(3, batchLimit: 10)
-            try await apply(harness, candidate: "c-2")
-            let caughtUp = try await mostCompaniesAtOnce(harness, until: { try await queued(harness) == 0 })
-            #expect(caughtUp == Self.companies.count, "companies sent for at once after it caught up")
-
-            await group.triggerGracefulShutdown()
-            try await running.value
+                pace.polled(3, batchLimit: 10)
+                try await apply(harness, candidate: "c-2")
+                let caughtUp = try await mostCompaniesAtOnce(harness, until: { try await queued(harness) == 0 })
+                #expect(caughtUp == Self.companies.count, "companies sent for at once after it caught up")
+            }
         }
     }
 

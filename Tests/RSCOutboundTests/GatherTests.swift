@@ -1,28 +1,12 @@
 import Foundation
 import PostgresNIO
 @testable import RSCOutbound
-import ServiceLifecycle
 import Testing
 
 /// `LINKEDIN_GATHER_MILLISECONDS`: a company's live changes wait a moment so that changes close together share
 /// LinkedIn calls (each is one of the company's 100,000 a day); history, already batched, never waits.
 @Suite("Live changes gather before they are sent")
 struct GatherTests {
-    static func running(_ harness: SyncHarness, gather: Duration, _ body: () async throws -> Void) async throws {
-        var settings = LinkedInSender.Settings()
-        settings.gatherLiveChanges = gather
-        settings.memberReadBackDelay = 3_600  // no read-back calls in the request log
-        let sender = LinkedInSender(
-            postgres: harness.client, linkedIn: harness.sender.linkedIn, companies: harness.sender.companies, settings: settings,
-            logger: harness.logger)
-        let group = ServiceGroup(services: [sender], gracefulShutdownSignals: [], cancellationSignals: [], logger: harness.logger)
-        let running = Task { try await group.run() }
-        defer { running.cancel() }
-        try await body()
-        await group.triggerGracefulShutdown()
-        try await running.value
-    }
-
     static func waitUntilSent(_ harness: SyncHarness, candidates: Int, within timeout: Duration) async throws -> Bool {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
@@ -42,7 +26,7 @@ struct GatherTests {
     func liveChangesShareACall() async throws {
         try await SyncHarness.run { harness in
             let events = EventFactory()
-            try await Self.running(harness, gather: .seconds(2)) {
+            try await harness.withSender({ $0.gatherLiveChanges = .seconds(2) }) {
                 try await harness.apply([events.candidate("c-1", email: "c1@example.com")])
                 try await Task.sleep(for: .milliseconds(300))
                 try await harness.apply([events.candidate("c-2", email: "c2@example.com")])
@@ -57,7 +41,7 @@ struct GatherTests {
     func historyIsNotHeld() async throws {
         try await SyncHarness.run { harness in
             let events = EventFactory()
-            try await Self.running(harness, gather: .seconds(60)) {
+            try await harness.withSender({ $0.gatherLiveChanges = .seconds(60) }) {
                 _ = try await harness.store.apply([events.candidate("c-1")], priority: 1)
                 #expect(try await Self.waitUntilSent(harness, candidates: 1, within: .seconds(20)), "the history record waited for the gather")
             }
@@ -70,7 +54,7 @@ struct GatherTests {
             let events = EventFactory()
             var late = events.candidate("c-1")
             late.occurredAt = Date().addingTimeInterval(-120)  // two minutes on its way (consumer lag, a replay)
-            try await Self.running(harness, gather: .seconds(60)) {
+            try await harness.withSender({ $0.gatherLiveChanges = .seconds(60) }) {
                 try await harness.apply([late])
                 #expect(try await Self.waitUntilSent(harness, candidates: 1, within: .seconds(20)), "the late change was held for the gather")
             }

@@ -9,6 +9,7 @@ import RSCLinkedInSimulator
 import RSCSecrets
 import RSCStore
 import RSCTestSupport
+import ServiceLifecycle
 
 /// A company wired to a real PostgreSQL database and the LinkedIn simulator over HTTP, with events
 /// applied as the consumer applies them and send rounds run as the sender runs them.
@@ -80,6 +81,25 @@ struct SyncHarness: Sendable {
     func awaitingTasks(_ company: String) async throws -> Int {
         try await client.query("SELECT count(*)::int FROM linkedin_records WHERE company_id = \(company) AND job_task_id IS NOT NULL", logger: logger)
             .decode(Int.self).reduce(0, +)
+    }
+
+    /// Runs the whole sender loop (`LinkedInSender`, as `rsc-outbound` does) while `body` runs, then stops it
+    /// gracefully. Members are not read back unless `settings` says so, to keep them out of the request log.
+    func withSender(
+        _ configure: (inout LinkedInSender.Settings) -> Void = { _ in }, pace: ConsumerPace? = nil, _ body: () async throws -> Void
+    ) async throws {
+        var settings = LinkedInSender.Settings()
+        settings.memberReadBackDelay = 3_600
+        configure(&settings)
+        let sender = LinkedInSender(
+            postgres: client, linkedIn: self.sender.linkedIn, companies: self.sender.companies, settings: settings, pace: pace,
+            logger: logger)
+        let group = ServiceGroup(services: [sender], gracefulShutdownSignals: [], cancellationSignals: [], logger: logger)
+        let running = Task { try await group.run() }
+        defer { running.cancel() }
+        try await body()
+        await group.triggerGracefulShutdown()
+        try await running.value
     }
 
     @discardableResult
